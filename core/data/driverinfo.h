@@ -1,0 +1,48 @@
+#pragma once
+// What a driver (source or destination kind) declares about itself: a label and the settings
+// a connection of that kind needs. The GUI builds its connection dialogs from this, so a new
+// driver needs no UI code.
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+enum class SettingKind { Text, Number, FilePath, FolderPath, Secret, Choice, Boolean };
+
+struct SettingSpec
+{
+    std::string key;
+    std::string label;
+    SettingKind kind = SettingKind::Text;
+    nlohmann::json defaultValue;
+    bool required = false;
+    std::vector<std::string> choices; // for Choice
+    std::string help;
+};
+
+struct DriverInfo
+{
+    std::string kind;  // stable id stored in the workspace, e.g. "sqlite"
+    std::string label; // shown to users, e.g. "SQLite database"
+    std::vector<SettingSpec> settings;
+};
+
+// Where relative paths in connection settings are resolved: the workspace file's folder, so a
+// workspace and its files can move together (and sync configs can live in git).
+struct DriverContext
+{
+    std::filesystem::path baseDir;
+    std::filesystem::path resolve(const std::string &path) const;
+};
+
+// Checks settings against the specs: required keys present, numbers numeric, choices valid.
+// Returns a message naming the first bad setting, or empty when fine.
+std::string validateSettings(const DriverInfo &info, const nlohmann::json &settings);
+
+const char *settingKindName(SettingKind kind);
+
+} // namespace sluice

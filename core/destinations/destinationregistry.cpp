@@ -1,0 +1,37 @@
+#include "destinations/destinationregistry.h"
+
+#include "destinations/csvdestination.h"
+
+namespace sluice {
+
+const std::vector<DestinationDriver> &destinationDrivers()
+{
+    static const std::vector<DestinationDriver> drivers = {
+        {csvDestinationDriverInfo(), createCsvDestination},
+    };
+    return drivers;
+}
+
+const DestinationDriver *findDestinationDriver(std::string_view kind)
+{
+    for (const auto &d : destinationDrivers()) {
+        if (d.info.kind == kind)
+            return &d;
+    }
+    return nullptr;
+}
+
+Result<std::unique_ptr<Destination>> createDestination(const std::string &kind,
+                                                       const nlohmann::json &settings,
+                                                       const DriverContext &context)
+{
+    const DestinationDriver *driver = findDestinationDriver(kind);
+    if (!driver)
+        return fail(ErrorKind::Invalid, "\"" + kind + "\" is not a destination type this version "
+                                                      "of Sluice knows.");
+    if (auto msg = validateSettings(driver->info, settings); !msg.empty())
+        return fail(ErrorKind::Invalid, msg);
+    return driver->create(settings, context);
+}
+
+} // namespace sluice

@@ -1,0 +1,806 @@
+#include "engine/syncengine.h"
+
+#include "destinations/destinationregistry.h"
+#include "engine/hasher.h"
+#include "sources/sourceregistry.h"
+#include "workspace/syncstate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+#include <unordered_set>
+
+namespace sluice {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string plural(std::int64_t n, const char *one, const char *many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string joinQuoted(const std::vector<std::string> &items)
+{
+    std::string out;
+    for (const auto &s : items)
+        out += (out.empty() ? "\"" : ", \"") + s + "\"";
+    return out;
+}
+
+// A record acknowledged by the destination whose state is not yet committed. Keys live in a
+// shared arena so a million pending acks cost ~32 bytes each.
+struct PendingAck
+{
+    std::int64_t keyHash;
+    std::int64_t rowHash;
+    std::uint32_t keyOffset;
+    std::uint32_t keyLength;
+    std::uint32_t destId; // index into destIds, or npos
+    bool forget;          // the record was deleted
+};
+
+class Run
+{
+public:
+    Run(Workspace &ws, const SyncDef &sync, const ModelDef &model, Source &source,
+        Destination &destination, const RunOptions &options, CancelToken *cancel,
+        SyncEngine::ProgressFn progress)
+        : m_ws(ws), m_sync(sync), m_model(model), m_source(source), m_dest(destination),
+          m_options(options), m_cancel(cancel), m_progressFn(std::move(progress)),
+          m_state(ws.db(), sync.id)
+    {
+    }
+
+    RunResult execute();
+
+private:
+    Result<void> plan();
+    Result<void> apply();
+    Result<void> checkKeys(const std::vector<std::int64_t> &sortedKeys);
+    Result<void> sendBatch(std::vector<Change> &batch, std::vector<SpilledRecord> &meta);
+    Result<void> flushAcks();
+    void reportProgress(bool force = false);
+    bool cancelled() const { return m_cancel && m_cancel->cancelled(); }
+    void sample(ChangeKind kind, bool removed, Op op, const std::string &key,
+                const std::vector<Value> &values);
+    void waitMs(int ms);
+    Result<void> recordRejection(const SpilledRecord &meta, const std::string &reason);
+
+    Workspace &m_ws;
+    const SyncDef &m_sync;
+    const ModelDef &m_model;
+    Source &m_source;
+    Destination &m_dest;
+    const RunOptions &m_options;
+    CancelToken *m_cancel;
+    SyncEngine::ProgressFn m_progressFn;
+    SyncState m_state;
+
+    RunResult m_result;
+    DestinationCaps m_caps;
+    std::vector<std::string> m_fields;
+    std::vector<StateEntry> m_index;
+    std::vector<std::int64_t> m_removed; // key hashes to delete (mirror)
+    SpillFile m_spill;
+    std::int64_t m_fieldSeed = 0;
+    bool m_rewrite = false; // full snapshot: something changed (or the copy was lost)
+    RunProgress m_progress;
+    Clock::time_point m_lastProgress{};
+    Clock::time_point m_lastFlush{};
+    std::string m_checkpoint;
+    bool m_checkpointDirty = false;
+
+    std::vector<PendingAck> m_acks;
+    std::string m_keyArena;
+    std::vector<std::string> m_destIds;
+    struct Rejection
+    {
+        std::int64_t keyHash;
+        bool inState;
+        std::string key;
+        Op op;
+        std::string reason;
+    };
+    std::vector<Rejection> m_rejections; // not yet stored
+    std::int64_t m_rejectedCount = 0;
+    std::unique_ptr<Writer> m_writer;
+    std::int64_t m_undelivered = 0;
+    std::string m_lastRetryMessage;
+    // Acknowledged counts per kind.
+    std::int64_t m_ackAdded = 0, m_ackChanged = 0, m_ackRemoved = 0;
+    std::int64_t m_planAdded = 0, m_planChanged = 0, m_planRemoved = 0;
+};
+
+RunResult Run::execute()
+{
+    const auto started = Clock::now();
+    RunRecord &rec = m_result.record;
+    rec.syncId = m_sync.id;
+    rec.trigger = m_options.trigger;
+    rec.startedAt = utcNowIso();
+    rec.status = RunStatus::Running;
+
+    if (!m_options.dryRun) {
+        if (auto r = m_ws.closeInterruptedRuns(
+                m_sync.id, "The run was interrupted (the program stopped before it finished). "
+                           "Nothing acknowledged was lost; the next run sends the rest.");
+            !r) {
+            rec.status = RunStatus::Failed;
+            rec.error = r.error().message;
+            return m_result;
+        }
+        auto id = m_ws.insertRun(rec);
+        if (!id) {
+            rec.status = RunStatus::Failed;
+            rec.error = "Cannot record the run in the workspace: " + id.error().message;
+            return m_result;
+        }
+        rec.id = *id;
+    }
+
+    Result<void> outcome = plan();
+    if (outcome && !m_options.dryRun)
+        outcome = apply();
+
+    if (m_options.dryRun) {
+        rec.counts.added = m_planAdded;
+        rec.counts.changed = m_planChanged;
+        rec.counts.removed = m_planRemoved;
+    } else {
+        rec.counts.added = m_ackAdded;
+        rec.counts.changed = m_ackChanged;
+        rec.counts.removed = m_ackRemoved;
+    }
+    rec.counts.rejected = m_rejectedCount;
+
+    if (!outcome) {
+        const bool stopped = outcome.error().kind == ErrorKind::Cancelled || cancelled();
+        rec.status = stopped ? RunStatus::Cancelled : RunStatus::Failed;
+        rec.error = stopped ? "Stopped by the user. Records already acknowledged are kept; the "
+                              "next run sends the rest."
+                            : outcome.error().message;
+    } else if (m_rejectedCount > 0 || m_undelivered > 0) {
+        rec.status = RunStatus::Partial;
+        if (m_undelivered > 0)
+            rec.error = plural(m_undelivered, "record", "records") + " could not be delivered after " +
+                        std::to_string(m_options.maxAttempts) +
+                        " attempts (last answer: " + m_lastRetryMessage +
+                        "). They will be sent again next run.";
+        else
+            rec.error = plural(rec.counts.rejected, "record was", "records were") +
+                        " rejected by the destination; see the rejected records. They will be "
+                        "sent again next run.";
+    } else {
+        rec.status = RunStatus::Succeeded;
+    }
+    rec.finishedAt = utcNowIso();
+    rec.durationMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    if (!m_options.dryRun) {
+        if (auto r = m_ws.updateRun(rec); !r) {
+            rec.status = RunStatus::Failed;
+            rec.error = "Cannot record the run's result in the workspace: " + r.error().message;
+        }
+    }
+    m_progress.phase = RunProgress::Phase::Done;
+    reportProgress(true);
+    return m_result;
+}
+
+void Run::reportProgress(bool force)
+{
+    if (!m_progressFn)
+        return;
+    const auto now = Clock::now();
+    if (!force && now - m_lastProgress < std::chrono::milliseconds(100))
+        return;
+    m_lastProgress = now;
+    m_progressFn(m_progress);
+}
+
+void Run::sample(ChangeKind kind, bool removed, Op op, const std::string &key,
+                 const std::vector<Value> &values)
+{
+    const auto n = std::count_if(m_result.samples.begin(), m_result.samples.end(),
+                                 [&](const PlanSample &s) { return s.kind == kind && s.removed == removed; });
+    if (n < m_options.sampleSize)
+        m_result.samples.push_back(PlanSample{kind, removed, op, key, values});
+}
+
+Result<void> Run::plan()
+{
+    m_caps = m_dest.capabilities();
+    if (std::find(m_caps.modes.begin(), m_caps.modes.end(), m_sync.mode) == m_caps.modes.end()) {
+        std::string supported;
+        for (auto m : m_caps.modes)
+            supported += std::string(supported.empty() ? "" : ", ") + syncModeName(m);
+        return fail(ErrorKind::Invalid, std::string("This destination does not support the \"") +
+                                            syncModeName(m_sync.mode) + "\" mode; it supports: " +
+                                            supported + ". Change the sync's mode.");
+    }
+    m_fields = m_sync.mapping.destinationFields();
+    m_result.fields = m_fields;
+    {
+        Hasher h;
+        std::string seed;
+        for (const auto &f : m_fields)
+            seed += f + '\0';
+        m_fieldSeed = h.hash(seed);
+    }
+
+    SourceQuery query{m_model.sql, m_model.table, std::nullopt};
+    auto stream = m_source.open(query);
+    if (!stream)
+        return std::unexpected(stream.error());
+    if (m_cancel)
+        m_cancel->setHook([s = stream->get()] { s->cancel(); });
+    struct Unhook
+    {
+        CancelToken *c;
+        ~Unhook()
+        {
+            if (c)
+                c->setHook(nullptr);
+        }
+    } unhook{m_cancel};
+
+    const auto &columns = (*stream)->columns();
+    int keyColumn = -1;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i].name == m_model.primaryKey)
+            keyColumn = static_cast<int>(i);
+    }
+    if (keyColumn < 0)
+        return fail(ErrorKind::Invalid, "The model has no column \"" + m_model.primaryKey +
+                                            "\", which is its primary key. Fix the model's SQL or "
+                                            "choose another primary key.");
+    auto compiled = CompiledMapping::compile(m_sync.mapping, columns);
+    if (!compiled)
+        return std::unexpected(compiled.error());
+
+    auto index = m_state.loadIndex();
+    if (!index)
+        return std::unexpected(index.error());
+    m_index = std::move(*index);
+
+    bool resendAll = m_options.fullResync;
+    if (!m_index.empty() && m_dest.recordsLost(m_sync.object)) {
+        resendAll = true;
+        m_result.log.push_back("The destination no longer holds what Sluice wrote earlier (" +
+                               m_sync.object + "); sending every record again.");
+    }
+    if (m_caps.fullSnapshot && m_index.empty())
+        m_rewrite = true;
+    if (resendAll)
+        m_rewrite = true;
+
+    if (!m_options.dryRun) {
+        if (auto r = m_spill.create(m_ws.baseDir()); !r)
+            return r;
+    }
+
+    Hasher hasher;
+    Row row;
+    Row mapped;
+    std::string keyText;
+    std::string transformError;
+    std::vector<std::int64_t> sourceKeys;
+    std::vector<std::int64_t> nullKeyRows;
+    std::int64_t nullKeys = 0;
+    SpilledRecord rec;
+    auto &counts = m_result.record.counts;
+
+    for (;;) {
+        auto more = (*stream)->next(row);
+        if (!more)
+            return std::unexpected(more.error());
+        if (!*more)
+            break;
+        ++counts.rowsRead;
+        m_progress.rowsRead = counts.rowsRead;
+        if ((counts.rowsRead & 0x3ff) == 0) {
+            if (cancelled())
+                return fail(ErrorKind::Cancelled, "Stopped.");
+            reportProgress();
+        }
+        const Value &key = row[keyColumn];
+        if (key.isNull() || (key.type == ValueType::Text && key.text.empty())) {
+            if (++nullKeys <= 5)
+                nullKeyRows.push_back(counts.rowsRead);
+            continue;
+        }
+        keyText.clear();
+        key.appendTo(keyText);
+        const std::int64_t keyHash = hasher.hash(keyText);
+        sourceKeys.push_back(keyHash);
+
+        auto it = std::lower_bound(m_index.begin(), m_index.end(), keyHash,
+                                   [](const StateEntry &e, std::int64_t h) { return e.keyHash < h; });
+        StateEntry *entry = (it != m_index.end() && it->keyHash == keyHash) ? &*it : nullptr;
+        if (entry)
+            entry->seen = true;
+
+        if (!compiled->apply(row, mapped, transformError)) {
+            const Op op = entry ? (m_sync.mode == SyncMode::Insert ? Op::Create : Op::Update)
+                                : (m_sync.mode == SyncMode::Update ? Op::Update : Op::Create);
+            m_rejections.push_back(Rejection{keyHash, entry != nullptr, keyText, op,
+                                             "Not sent: " + transformError});
+            ++m_rejectedCount;
+            continue;
+        }
+        const std::int64_t rowHash = hasher.hashRecord(m_fieldSeed, mapped);
+
+        ChangeKind kind;
+        if (!entry)
+            kind = ChangeKind::Added;
+        else if (entry->rejected || entry->rowHash != rowHash || resendAll)
+            kind = ChangeKind::Changed;
+        else
+            kind = ChangeKind::Unchanged;
+
+        // What the mode makes of it.
+        bool send = kind != ChangeKind::Unchanged;
+        Op op = Op::Upsert;
+        switch (m_sync.mode) {
+        case SyncMode::Insert:
+            op = Op::Create;
+            if (kind == ChangeKind::Changed) {
+                send = false;
+                ++counts.skipped;
+            }
+            break;
+        case SyncMode::Update:
+            op = Op::Update;
+            break;
+        case SyncMode::Upsert:
+        case SyncMode::Mirror:
+            op = Op::Upsert;
+            break;
+        }
+        if (kind == ChangeKind::Added && send)
+            ++m_planAdded;
+        else if (kind == ChangeKind::Changed && send)
+            ++m_planChanged;
+        else if (kind == ChangeKind::Unchanged)
+            ++counts.unchanged;
+        if (send)
+            m_rewrite = m_rewrite || m_caps.fullSnapshot;
+        if (send)
+            sample(kind, false, op, keyText, mapped);
+
+        if (!m_options.dryRun && (send || m_caps.fullSnapshot)) {
+            rec.kind = send ? kind : ChangeKind::Unchanged;
+            rec.op = op;
+            rec.keyHash = keyHash;
+            rec.rowHash = rowHash;
+            rec.key = keyText;
+            rec.destId.clear();
+            rec.values = mapped;
+            if (auto r = m_spill.append(rec); !r)
+                return r;
+        }
+    }
+    m_progress.rowsRead = counts.rowsRead;
+    reportProgress(true);
+
+    if (nullKeys > 0) {
+        std::string rows;
+        for (auto r : nullKeyRows)
+            rows += (rows.empty() ? "" : ", ") + std::to_string(r);
+        return fail(ErrorKind::Invalid,
+                    "The primary key \"" + m_model.primaryKey + "\" is empty in " +
+                        plural(nullKeys, "row", "rows") + " (row " + rows +
+                        (nullKeys > 5 ? ", …" : "") +
+                        "). Every row needs a key: filter those rows out in the model or choose "
+                        "another primary key. Nothing was sent.");
+    }
+    std::sort(sourceKeys.begin(), sourceKeys.end());
+    if (auto r = checkKeys(sourceKeys); !r)
+        return r;
+    sourceKeys = {};
+
+    if (m_sync.mode == SyncMode::Mirror) {
+        for (const auto &e : m_index) {
+            if (!e.seen)
+                m_removed.push_back(e.keyHash);
+        }
+    }
+    m_planRemoved = static_cast<std::int64_t>(m_removed.size());
+    if (!m_removed.empty()) {
+        if (m_caps.fullSnapshot)
+            m_rewrite = true;
+        const auto total = static_cast<std::int64_t>(m_index.size());
+        const double pct = 100.0 * static_cast<double>(m_planRemoved) / static_cast<double>(total);
+        const bool all = m_planRemoved == total;
+        if ((all || pct > m_sync.options.mirrorMaxDeletePercent) && !m_options.allowMassDelete) {
+            char pctText[16];
+            std::snprintf(pctText, sizeof pctText, "%.0f%%", pct);
+            std::string why =
+                all ? "This run would delete all " + plural(total, "record", "records") +
+                          " Sluice put in the destination, because the model returned none of "
+                          "them."
+                    : "This run would delete " + std::to_string(m_planRemoved) + " of the " +
+                          plural(total, "record", "records") + " in the destination (" + pctText +
+                          "), more than the " +
+                          std::to_string(static_cast<int>(m_sync.options.mirrorMaxDeletePercent)) +
+                          "% this sync allows.";
+            return fail(ErrorKind::Invalid,
+                        why + " Nothing was sent or deleted. An empty or shrunken model often means "
+                              "an upstream job failed: check the model's preview. If the deletions "
+                              "are right, run again allowing mass deletes.");
+        }
+    }
+    if (m_options.sampleSize > 0 && !m_removed.empty()) {
+        const std::size_t n = std::min<std::size_t>(m_removed.size(), m_options.sampleSize);
+        auto keys = m_state.keys(std::span(m_removed.data(), n));
+        if (!keys)
+            return std::unexpected(keys.error());
+        for (const auto &k : *keys)
+            sample(ChangeKind::Changed, true, Op::Delete, k.key, {});
+    }
+    m_result.log.push_back("Read " + plural(counts.rowsRead, "row", "rows") + ": " +
+                           std::to_string(m_planAdded) + " to add, " +
+                           std::to_string(m_planChanged) + " to change, " +
+                           std::to_string(m_planRemoved) + " to remove, " +
+                           std::to_string(counts.unchanged) + " unchanged" +
+                           (counts.skipped ? ", " + std::to_string(counts.skipped) +
+                                                 " changes skipped (insert mode never updates)"
+                                           : std::string()) +
+                           ".");
+    return {};
+}
+
+Result<void> Run::checkKeys(const std::vector<std::int64_t> &sortedKeys)
+{
+    std::unordered_set<std::int64_t> dups;
+    for (std::size_t i = 1; i < sortedKeys.size(); ++i) {
+        if (sortedKeys[i] == sortedKeys[i - 1])
+            dups.insert(sortedKeys[i]);
+    }
+    if (dups.empty())
+        return {};
+    // Rare path: read the model again to name a few of the duplicated keys.
+    std::vector<std::string> names;
+    std::unordered_set<std::int64_t> named;
+    if (auto stream = m_source.open(SourceQuery{m_model.sql, m_model.table, std::nullopt})) {
+        int keyColumn = -1;
+        for (std::size_t i = 0; i < (*stream)->columns().size(); ++i) {
+            if ((*stream)->columns()[i].name == m_model.primaryKey)
+                keyColumn = static_cast<int>(i);
+        }
+        Hasher h;
+        Row row;
+        while (keyColumn >= 0 && names.size() < 5) {
+            auto more = (*stream)->next(row);
+            if (!more || !*more)
+                break;
+            const std::string k = row[keyColumn].toString();
+            const auto hash = h.hash(k);
+            if (dups.count(hash) && named.insert(hash).second)
+                names.push_back(k);
+        }
+    }
+    return fail(ErrorKind::Invalid,
+                "The primary key \"" + m_model.primaryKey + "\" is not unique: " +
+                    plural(static_cast<std::int64_t>(dups.size()), "value appears",
+                           "values appear") +
+                    " more than once (" + joinQuoted(names) + (dups.size() > names.size() ? ", …" : "") +
+                    "). Each row needs its own key: fix the model (e.g. remove duplicates) or "
+                    "choose another primary key. Nothing was sent.");
+}
+
+void Run::waitMs(int ms)
+{
+    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+    while (Clock::now() < until && !cancelled())
+        std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20),
+                                                              until - Clock::now()));
+}
+
+Result<void> Run::recordRejection(const SpilledRecord &meta, const std::string &reason)
+{
+    auto it = std::lower_bound(m_index.begin(), m_index.end(), meta.keyHash,
+                               [](const StateEntry &e, std::int64_t h) { return e.keyHash < h; });
+    const bool inState = it != m_index.end() && it->keyHash == meta.keyHash;
+    m_rejections.push_back(Rejection{meta.keyHash, inState, meta.key, meta.op, reason});
+    ++m_rejectedCount;
+    return {};
+}
+
+Result<void> Run::sendBatch(std::vector<Change> &batch, std::vector<SpilledRecord> &meta)
+{
+    std::mt19937 jitter(static_cast<unsigned>(meta.empty() ? 0 : meta.front().keyHash));
+    for (int attempt = 1; !batch.empty(); ++attempt) {
+        if (cancelled())
+            return fail(ErrorKind::Cancelled, "Stopped.");
+        auto results = m_writer->write(batch);
+        if (!results)
+            return std::unexpected(results.error());
+        if (results->size() != batch.size())
+            return fail(ErrorKind::Internal, "The destination answered for " +
+                                                 std::to_string(results->size()) + " of " +
+                                                 std::to_string(batch.size()) + " records.");
+        m_checkpoint = m_writer->checkpoint();
+        m_checkpointDirty = true;
+        std::vector<Change> retryBatch;
+        std::vector<SpilledRecord> retryMeta;
+        int waitFor = 0;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const RecordResult &res = (*results)[i];
+            SpilledRecord &m = meta[i];
+            switch (res.status) {
+            case RecordResult::Status::Ok: {
+                ++m_progress.sent;
+                if (m.op == Op::Delete)
+                    ++m_ackRemoved;
+                else if (m.kind == ChangeKind::Added)
+                    ++m_ackAdded;
+                else if (m.kind == ChangeKind::Changed)
+                    ++m_ackChanged;
+                if (m.kind == ChangeKind::Unchanged)
+                    break; // a full snapshot re-wrote it; its state is already right
+                PendingAck ack{m.keyHash, m.rowHash, static_cast<std::uint32_t>(m_keyArena.size()),
+                               static_cast<std::uint32_t>(m.key.size()), UINT32_MAX,
+                               m.op == Op::Delete};
+                m_keyArena += m.key;
+                if (!res.destId.empty()) {
+                    ack.destId = static_cast<std::uint32_t>(m_destIds.size());
+                    m_destIds.push_back(res.destId);
+                }
+                m_acks.push_back(ack);
+                break;
+            }
+            case RecordResult::Status::Rejected:
+                ++m_progress.sent;
+                if (auto r = recordRejection(m, res.message.empty() ? "Rejected by the destination."
+                                                                    : res.message);
+                    !r)
+                    return r;
+                break;
+            case RecordResult::Status::Retry:
+                m_lastRetryMessage = res.message;
+                if (attempt >= m_options.maxAttempts) {
+                    ++m_undelivered;
+                    break;
+                }
+                waitFor = std::max(waitFor, res.retryAfterMs);
+                retryBatch.push_back(std::move(batch[i]));
+                retryMeta.push_back(std::move(m));
+                break;
+            }
+        }
+        batch = std::move(retryBatch);
+        meta = std::move(retryMeta);
+        if (!batch.empty()) {
+            m_result.record.counts.retries += static_cast<std::int64_t>(batch.size());
+            const int backoff = m_options.retryBaseDelayMs * (1 << std::min(attempt - 1, 8));
+            const int jittered = backoff / 2 + static_cast<int>(jitter() % (backoff / 2 + 1));
+            waitMs(std::max(waitFor, jittered));
+        }
+    }
+    reportProgress();
+    return {};
+}
+
+Result<void> Run::flushAcks()
+{
+    if (m_acks.empty() && m_rejections.empty() && !m_checkpointDirty)
+        return {};
+    std::sort(m_acks.begin(), m_acks.end(),
+              [](const PendingAck &a, const PendingAck &b) { return a.keyHash < b.keyHash; });
+    if (auto r = m_state.begin(); !r)
+        return r;
+    auto fail_ = [this](const Error &e) -> Result<void> {
+        m_state.rollback();
+        return std::unexpected(Error{ErrorKind::Io,
+                                     "Cannot save the sync's progress in the workspace: " +
+                                         e.message + ". The next run will send these records again.",
+                                     e.detail});
+    };
+    for (const auto &a : m_acks) {
+        Result<void> r;
+        if (a.forget)
+            r = m_state.forget(a.keyHash);
+        else
+            r = m_state.acknowledge(a.keyHash,
+                                    std::string_view(m_keyArena).substr(a.keyOffset, a.keyLength),
+                                    a.rowHash, a.destId == UINT32_MAX ? "" : m_destIds[a.destId]);
+        if (!r)
+            return fail_(r.error());
+    }
+    for (const auto &rej : m_rejections) {
+        if (rej.inState) {
+            if (auto r = m_state.markRejected(rej.keyHash); !r)
+                return fail_(r.error());
+        }
+        if (m_result.record.id != 0) {
+            if (auto r = m_state.addRejection(m_result.record.id, rej.key, rej.op, rej.reason); !r)
+                return fail_(r.error());
+        }
+    }
+    if (m_checkpointDirty) {
+        if (auto r = m_state.setCheckpoint(m_checkpoint); !r)
+            return fail_(r.error());
+    }
+    if (auto r = m_state.commit(); !r)
+        return fail_(r.error());
+    m_rejections.clear();
+    m_acks.clear();
+    m_keyArena.clear();
+    m_destIds.clear();
+    m_checkpointDirty = false;
+    m_lastFlush = Clock::now();
+    return {};
+}
+
+Result<void> Run::apply()
+{
+    const bool anything = m_planAdded + m_planChanged + m_planRemoved > 0;
+    if (m_caps.fullSnapshot ? !m_rewrite : !anything)
+        return flushAcks(); // nothing to send; store records the mapping refused, if any
+
+    auto checkpoint = m_state.checkpoint();
+    if (!checkpoint)
+        return std::unexpected(checkpoint.error());
+    WriteSpec spec{m_sync.object, m_sync.mode, m_fields, m_sync.keyField, *checkpoint,
+                   m_result.record.startedAt};
+    auto writer = m_dest.openWriter(spec);
+    if (!writer)
+        return std::unexpected(writer.error());
+    m_writer = std::move(*writer);
+    m_checkpoint = *checkpoint;
+
+    m_progress.phase = RunProgress::Phase::Sending;
+    m_progress.toSend = static_cast<std::int64_t>(m_spill.count()) +
+                        (m_caps.fullSnapshot ? 0 : m_planRemoved);
+    reportProgress(true);
+    m_lastFlush = Clock::now();
+
+    // On failure, keep what the destination already acknowledged (unless it was a snapshot,
+    // whose records only become real at commit) and drop the rest.
+    auto stop = [this](Error e) -> Result<void> {
+        m_writer->abort();
+        if (m_caps.fullSnapshot) {
+            m_acks.clear();
+            m_keyArena.clear();
+            m_ackAdded = m_ackChanged = m_ackRemoved = 0;
+        }
+        if (auto r = flushAcks(); !r)
+            e.message += " (Also: " + r.error().message + ")";
+        return std::unexpected(std::move(e));
+    };
+    const std::size_t batchSize =
+        std::max<std::size_t>(1, m_sync.options.batchSize ? m_sync.options.batchSize : m_caps.batchSize);
+    std::vector<Change> batch;
+    std::vector<SpilledRecord> meta(batchSize);
+    std::size_t n = 0;
+    auto send = [&]() -> Result<void> {
+        batch.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            batch[i].op = meta[i].op;
+            batch[i].key = meta[i].key;
+            batch[i].destId = meta[i].destId;
+            batch[i].values.swap(meta[i].values);
+        }
+        std::vector<SpilledRecord> sentMeta(std::make_move_iterator(meta.begin()),
+                                            std::make_move_iterator(meta.begin() + n));
+        auto r = sendBatch(batch, sentMeta);
+        meta.resize(batchSize);
+        n = 0;
+        if (!r)
+            return r;
+        if (!m_caps.fullSnapshot &&
+            (m_acks.size() >= 50000 || Clock::now() - m_lastFlush > std::chrono::seconds(2)))
+            return flushAcks();
+        return {};
+    };
+
+    if (auto r = m_spill.startReading(); !r)
+        return stop(r.error());
+    for (;;) {
+        auto more = m_spill.read(meta[n]);
+        if (!more)
+            return stop(more.error());
+        if (!*more)
+            break;
+        if (++n == batchSize) {
+            if (auto r = send(); !r)
+                return stop(r.error());
+        }
+    }
+    if (n > 0) {
+        if (auto r = send(); !r)
+            return stop(r.error());
+    }
+
+    // Records whose rows left the model (mirror). A snapshot simply no longer contains them.
+    for (std::size_t start = 0; start < m_removed.size(); start += batchSize) {
+        const std::size_t count = std::min(batchSize, m_removed.size() - start);
+        auto keys = m_state.keys(std::span(m_removed.data() + start, count));
+        if (!keys)
+            return stop(keys.error());
+        for (auto &k : *keys) {
+            SpilledRecord &m = meta[n];
+            m.kind = ChangeKind::Changed;
+            m.op = Op::Delete;
+            m.keyHash = k.keyHash;
+            m.rowHash = 0;
+            m.key = k.key;
+            m.destId = k.destId;
+            m.values.clear();
+            if (m_caps.fullSnapshot) {
+                PendingAck ack{m.keyHash, 0, static_cast<std::uint32_t>(m_keyArena.size()),
+                               static_cast<std::uint32_t>(m.key.size()), UINT32_MAX, true};
+                m_keyArena += m.key;
+                m_acks.push_back(ack);
+                ++m_ackRemoved;
+            } else {
+                ++n;
+            }
+        }
+        if (n > 0) {
+            if (auto r = send(); !r)
+                return stop(r.error());
+        }
+    }
+
+    if (auto r = m_writer->commit(); !r)
+        return stop(r.error());
+    m_writer.reset();
+    return flushAcks();
+}
+
+} // namespace
+
+RunResult SyncEngine::run(const SyncDef &sync, const ModelDef &model, Source &source,
+                          Destination &destination, const RunOptions &options, CancelToken *cancel,
+                          ProgressFn progress)
+{
+    Run run(m_workspace, sync, model, source, destination, options, cancel, std::move(progress));
+    return run.execute();
+}
+
+RunResult SyncEngine::run(std::int64_t syncId, const RunOptions &options, CancelToken *cancel,
+                          ProgressFn progress)
+{
+    RunResult failed;
+    failed.record.syncId = syncId;
+    failed.record.trigger = options.trigger;
+    failed.record.status = RunStatus::Failed;
+    failed.record.startedAt = failed.record.finishedAt = utcNowIso();
+    auto sync = m_workspace.sync(syncId);
+    if (!sync) {
+        failed.record.error = sync.error().message;
+        return failed;
+    }
+    auto model = m_workspace.model(sync->modelId);
+    auto sourceConn = model ? m_workspace.connection(model->connectionId)
+                            : Result<ConnectionDef>(std::unexpected(model.error()));
+    auto destConn = m_workspace.connection(sync->destinationId);
+    const DriverContext context{m_workspace.baseDir()};
+    Result<std::unique_ptr<Source>> source =
+        sourceConn ? createSource(sourceConn->kind, sourceConn->settings, context)
+                   : Result<std::unique_ptr<Source>>(std::unexpected(sourceConn.error()));
+    Result<std::unique_ptr<Destination>> destination =
+        destConn ? createDestination(destConn->kind, destConn->settings, context)
+                 : Result<std::unique_ptr<Destination>>(std::unexpected(destConn.error()));
+    if (!source || !destination) {
+        // Record the failure like any other run so the history shows it.
+        const Error &e = !source ? source.error() : destination.error();
+        failed.record.error = (!source ? "The source" : "The destination") +
+                              std::string(" cannot be opened: ") + e.message;
+        if (!options.dryRun) {
+            if (auto id = m_workspace.insertRun(failed.record)) {
+                failed.record.id = *id;
+                (void)m_workspace.updateRun(failed.record);
+            }
+        }
+        return failed;
+    }
+    return run(*sync, *model, **source, **destination, options, cancel, std::move(progress));
+}
+
+} // namespace sluice
