@@ -2,6 +2,7 @@
 
 #include "destinations/destinationregistry.h"
 #include "engine/hasher.h"
+#include "engine/stateindex.h"
 #include "sources/sourceregistry.h"
 #include "workspace/syncstate.h"
 
@@ -59,8 +60,8 @@ public:
 private:
     Result<void> plan();
     Result<void> apply();
-    Result<void> checkKeys(const std::vector<std::int64_t> &sortedKeys);
-    Result<void> sendBatch(std::vector<Change> &batch, std::vector<SpilledRecord> &meta);
+    Result<void> checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std::int64_t> &dups);
+    Result<void> sendBatch(std::span<Change> batch, std::span<SpilledRecord> meta);
     Result<void> flushAcks();
     void reportProgress(bool force = false);
     bool cancelled() const { return m_cancel && m_cancel->cancelled(); }
@@ -82,7 +83,7 @@ private:
     RunResult m_result;
     DestinationCaps m_caps;
     std::vector<std::string> m_fields;
-    std::vector<StateEntry> m_index;
+    StateIndex m_index;
     std::vector<std::int64_t> m_removed; // key hashes to delete (mirror)
     SpillFile m_spill;
     std::int64_t m_fieldSeed = 0;
@@ -264,7 +265,7 @@ Result<void> Run::plan()
     auto index = m_state.loadIndex();
     if (!index)
         return std::unexpected(index.error());
-    m_index = std::move(*index);
+    m_index = StateIndex(std::move(*index));
 
     bool resendAll = m_options.fullResync;
     if (!m_index.empty() && m_dest.recordsLost(m_sync.object)) {
@@ -287,7 +288,8 @@ Result<void> Run::plan()
     Row mapped;
     std::string keyText;
     std::string transformError;
-    std::vector<std::int64_t> sourceKeys;
+    std::vector<std::int64_t> newKeys;
+    std::vector<std::int64_t> duplicateKeys;
     std::vector<std::int64_t> nullKeyRows;
     std::int64_t nullKeys = 0;
     SpilledRecord rec;
@@ -315,13 +317,14 @@ Result<void> Run::plan()
         keyText.clear();
         key.appendTo(keyText);
         const std::int64_t keyHash = hasher.hash(keyText);
-        sourceKeys.push_back(keyHash);
-
-        auto it = std::lower_bound(m_index.begin(), m_index.end(), keyHash,
-                                   [](const StateEntry &e, std::int64_t h) { return e.keyHash < h; });
-        StateEntry *entry = (it != m_index.end() && it->keyHash == keyHash) ? &*it : nullptr;
-        if (entry)
+        StateEntry *entry = m_index.find(keyHash);
+        if (entry) {
+            if (entry->seen)
+                duplicateKeys.push_back(keyHash);
             entry->seen = true;
+        } else {
+            newKeys.push_back(keyHash); // checked for duplicates at the end
+        }
 
         if (!compiled->apply(row, mapped, transformError)) {
             const Op op = entry ? (m_sync.mode == SyncMode::Insert ? Op::Create : Op::Update)
@@ -397,13 +400,11 @@ Result<void> Run::plan()
                         "). Every row needs a key: filter those rows out in the model or choose "
                         "another primary key. Nothing was sent.");
     }
-    std::sort(sourceKeys.begin(), sourceKeys.end());
-    if (auto r = checkKeys(sourceKeys); !r)
+    if (auto r = checkKeys(newKeys, duplicateKeys); !r)
         return r;
-    sourceKeys = {};
 
     if (m_sync.mode == SyncMode::Mirror) {
-        for (const auto &e : m_index) {
+        for (const auto &e : m_index.entries()) {
             if (!e.seen)
                 m_removed.push_back(e.keyHash);
         }
@@ -453,13 +454,15 @@ Result<void> Run::plan()
     return {};
 }
 
-Result<void> Run::checkKeys(const std::vector<std::int64_t> &sortedKeys)
+Result<void> Run::checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std::int64_t> &duplicates)
 {
-    std::unordered_set<std::int64_t> dups;
-    for (std::size_t i = 1; i < sortedKeys.size(); ++i) {
-        if (sortedKeys[i] == sortedKeys[i - 1])
-            dups.insert(sortedKeys[i]);
+    std::unordered_set<std::int64_t> dups(duplicates.begin(), duplicates.end());
+    std::sort(newKeys.begin(), newKeys.end());
+    for (std::size_t i = 1; i < newKeys.size(); ++i) {
+        if (newKeys[i] == newKeys[i - 1])
+            dups.insert(newKeys[i]);
     }
+    newKeys = {};
     if (dups.empty())
         return {};
     // Rare path: read the model again to name a few of the duplicated keys.
@@ -502,17 +505,17 @@ void Run::waitMs(int ms)
 
 Result<void> Run::recordRejection(const SpilledRecord &meta, const std::string &reason)
 {
-    auto it = std::lower_bound(m_index.begin(), m_index.end(), meta.keyHash,
-                               [](const StateEntry &e, std::int64_t h) { return e.keyHash < h; });
-    const bool inState = it != m_index.end() && it->keyHash == meta.keyHash;
+    const bool inState = m_index.find(meta.keyHash) != nullptr;
     m_rejections.push_back(Rejection{meta.keyHash, inState, meta.key, meta.op, reason});
     ++m_rejectedCount;
     return {};
 }
 
-Result<void> Run::sendBatch(std::vector<Change> &batch, std::vector<SpilledRecord> &meta)
+Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> meta)
 {
     std::mt19937 jitter(static_cast<unsigned>(meta.empty() ? 0 : meta.front().keyHash));
+    std::vector<Change> retryBatch; // copies of the records answered "retry", for the next attempt
+    std::vector<SpilledRecord> retryMeta;
     for (int attempt = 1; !batch.empty(); ++attempt) {
         if (cancelled())
             return fail(ErrorKind::Cancelled, "Stopped.");
@@ -525,8 +528,8 @@ Result<void> Run::sendBatch(std::vector<Change> &batch, std::vector<SpilledRecor
                                                  std::to_string(batch.size()) + " records.");
         m_checkpoint = m_writer->checkpoint();
         m_checkpointDirty = true;
-        std::vector<Change> retryBatch;
-        std::vector<SpilledRecord> retryMeta;
+        std::vector<Change> nextBatch;
+        std::vector<SpilledRecord> nextMeta;
         int waitFor = 0;
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const RecordResult &res = (*results)[i];
@@ -567,13 +570,15 @@ Result<void> Run::sendBatch(std::vector<Change> &batch, std::vector<SpilledRecor
                     break;
                 }
                 waitFor = std::max(waitFor, res.retryAfterMs);
-                retryBatch.push_back(std::move(batch[i]));
-                retryMeta.push_back(std::move(m));
+                nextBatch.push_back(batch[i]);
+                nextMeta.push_back(m);
                 break;
             }
         }
-        batch = std::move(retryBatch);
-        meta = std::move(retryMeta);
+        retryBatch = std::move(nextBatch);
+        retryMeta = std::move(nextMeta);
+        batch = retryBatch;
+        meta = retryMeta;
         if (!batch.empty()) {
             m_result.record.counts.retries += static_cast<std::int64_t>(batch.size());
             const int backoff = m_options.retryBaseDelayMs * (1 << std::min(attempt - 1, 8));
@@ -651,7 +656,16 @@ Result<void> Run::apply()
     if (!writer)
         return std::unexpected(writer.error());
     m_writer = std::move(*writer);
-    m_checkpoint = *checkpoint;
+    // Store where the destination starts before anything is written, so a run killed before
+    // its first commit can still be cut back to here (e.g. a change log's length).
+    m_checkpoint = m_writer->checkpoint();
+    if (m_checkpoint != *checkpoint) {
+        m_checkpointDirty = true;
+        if (auto r = flushAcks(); !r) {
+            m_writer->abort();
+            return r;
+        }
+    }
 
     m_progress.phase = RunProgress::Phase::Sending;
     m_progress.toSend = static_cast<std::int64_t>(m_spill.count()) +
@@ -685,10 +699,7 @@ Result<void> Run::apply()
             batch[i].destId = meta[i].destId;
             batch[i].values.swap(meta[i].values);
         }
-        std::vector<SpilledRecord> sentMeta(std::make_move_iterator(meta.begin()),
-                                            std::make_move_iterator(meta.begin() + n));
-        auto r = sendBatch(batch, sentMeta);
-        meta.resize(batchSize);
+        auto r = sendBatch(std::span(batch), std::span(meta.data(), n));
         n = 0;
         if (!r)
             return r;

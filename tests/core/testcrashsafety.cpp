@@ -6,11 +6,14 @@
 #include "util/sqlite.h"
 #include "workspace/workspace.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QtTest>
 
 #include <map>
 #include <random>
+#include <csignal>
+#include <sys/types.h>
 
 using namespace sluice;
 
@@ -33,7 +36,7 @@ class TestCrashSafety : public QObject
 private:
     QTemporaryDir m_tmp;
     std::filesystem::path m_dir;
-    std::mt19937 m_random{20261125};
+    std::mt19937 m_random;
 
     std::filesystem::path ws() const { return m_dir / "ws.sluice"; }
 
@@ -104,22 +107,61 @@ private:
         return out;
     }
 
-    void killRepeatedly(const QString &sync, int times)
+    // The work between checks: about a third of the rows change, a few leave, a few arrive.
+    void mutate(int round)
     {
-        std::uniform_int_distribution<int> delay(20, 900);
+        sourceSql("UPDATE people SET name = name || ' r" + std::to_string(round) +
+                  "' WHERE id % 3 = " + std::to_string(round % 3) +
+                  "; DELETE FROM people WHERE id % 997 = " + std::to_string(round) +
+                  "; INSERT INTO people SELECT max(id) + 1, 'New', 'new@example.com' FROM people;");
+    }
+
+    // Times a dry run (reading and planning, no writing) to scale the kill delays to this machine.
+    int plannedMs(const QString &sync)
+    {
+        QElapsedTimer t;
+        t.start();
+        QProcess p;
+        p.start(QString::fromStdString(cli()),
+                {"--workspace", QString::fromStdString(ws().string()), "run", sync, "--dry-run"});
+        p.waitForFinished(120000);
+        return static_cast<int>(t.elapsed());
+    }
+
+    // Each round: change the source, start a run, SIGKILL it at a random moment, check the
+    // workspace, then let a run complete and check the destination with verify().
+    template <class Verify> void killRounds(const QString &sync, int rounds, Verify verify)
+    {
         int killed = 0;
-        for (int i = 0; i < times; ++i) {
+        for (int round = 0; round < rounds; ++round) {
+            if (round > 0)
+                mutate(round);
+            const int planned = plannedMs(sync);
+            std::uniform_int_distribution<int> delay(5, planned * 13 / 10 + 30);
             const int ms = delay(m_random);
-            if (runCli(sync, ms) == -9)
-                ++killed;
+            const bool wasKilled = runCli(sync, ms) == -9;
+            killed += wasKilled;
+            qDebug() << sync << "round" << round << (wasKilled ? "killed after" : "finished before")
+                     << ms << "ms (planning takes" << planned << "ms)";
             checkIntegrity();
+            QCOMPARE(runCli(sync, -1), 0);
+            checkIntegrity();
+            verify();
         }
-        qDebug() << sync << ": killed" << killed << "of" << times << "runs";
+        // Kills that all landed after the run ended would prove nothing.
+        QVERIFY2(killed * 2 >= rounds, qPrintable(QString("only %1 of %2 kills landed mid-run")
+                                                      .arg(killed)
+                                                      .arg(rounds)));
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
+        // Random kill points each time; SLUICE_TEST_SEED replays a run.
+        const char *env = std::getenv("SLUICE_TEST_SEED");
+        const unsigned seed = env ? static_cast<unsigned>(std::stoul(env)) : std::random_device{}();
+        qDebug() << "seed" << seed;
+        m_random.seed(seed);
         m_dir = m_tmp.path().toStdString();
         sourceSql("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, email TEXT);"
                   "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " +
@@ -155,57 +197,36 @@ private Q_SLOTS:
 
     void snapshotSurvivesKills()
     {
-        killRepeatedly("snapshot", 6);
-        QCOMPARE(runCli("snapshot", -1), 0);
-        sourceSql("UPDATE people SET name = name || ' v2' WHERE id % 7 = 0;"
-                  "DELETE FROM people WHERE id % 101 = 0;"
-                  "INSERT INTO people SELECT id + 200000, name, email FROM people WHERE id <= 500;");
-        killRepeatedly("snapshot", 6);
-        QCOMPARE(runCli("snapshot", -1), 0);
-        checkIntegrity();
-
-        const auto truth = sourceRows();
-        const auto rows = readCsv(m_dir / "out" / "people.csv");
-        QCOMPARE(rows.front(), (std::vector<std::string>{"id", "name"}));
-        std::map<std::string, std::string> seen;
-        for (std::size_t i = 1; i < rows.size(); ++i) {
-            QVERIFY2(seen.emplace(rows[i][0], rows[i][1]).second, rows[i][0].c_str()); // once
-        }
-        QCOMPARE(seen.size(), truth.size());
-        QVERIFY(seen == truth);
+        killRounds("snapshot", 6, [this] {
+            const auto truth = sourceRows();
+            const auto rows = readCsv(m_dir / "out" / "people.csv");
+            QCOMPARE(rows.front(), (std::vector<std::string>{"id", "name"}));
+            std::map<std::string, std::string> seen;
+            for (std::size_t i = 1; i < rows.size(); ++i)
+                QVERIFY2(seen.emplace(rows[i][0], rows[i][1]).second, rows[i][0].c_str()); // once
+            QCOMPARE(seen.size(), truth.size());
+            QVERIFY(seen == truth); // current values, nothing extra
+        });
     }
 
     void changeLogSurvivesKillsExactlyOnce()
     {
-        killRepeatedly("changelog", 6);
-        QCOMPARE(runCli("changelog", -1), 0);
-        auto rows = readCsv(m_dir / "out" / "people-changes.csv");
-        // operation, synced_at, id, name
-        std::map<std::string, int> count;
-        for (std::size_t i = 1; i < rows.size(); ++i)
-            ++count[rows[i][2]];
-        const auto truth = sourceRows();
-        QCOMPARE(count.size(), truth.size());
-        for (const auto &[key, n] : count)
-            QVERIFY2(n == 1, key.c_str()); // every row logged exactly once
-
-        sourceSql("UPDATE people SET name = name || ' v3' WHERE id % 5 = 0;");
-        killRepeatedly("changelog", 4);
-        QCOMPARE(runCli("changelog", -1), 0);
-        checkIntegrity();
-        rows = readCsv(m_dir / "out" / "people-changes.csv");
-        std::map<std::string, std::string> last;
-        count.clear();
-        for (std::size_t i = 1; i < rows.size(); ++i) {
-            ++count[rows[i][2]];
-            last[rows[i][2]] = rows[i][3];
-        }
-        const auto truth2 = sourceRows();
-        QVERIFY(last == truth2); // replaying the log gives the current values
-        for (const auto &[key, n] : count) {
-            const bool changed = std::stoll(key) % 5 == 0;
-            QVERIFY2(n == (changed ? 2 : 1), key.c_str());
-        }
+        killRounds("changelog", 6, [this] {
+            // operation, synced_at, id, name
+            const auto rows = readCsv(m_dir / "out" / "people-changes.csv");
+            std::map<std::string, std::string> last;
+            for (std::size_t i = 1; i < rows.size(); ++i) {
+                auto [it, fresh] = last.try_emplace(rows[i][2], rows[i][3]);
+                // A change logged twice would repeat the same values back to back.
+                QVERIFY2(fresh || it->second != rows[i][3], rows[i][2].c_str());
+                it->second = rows[i][3];
+            }
+            for (const auto &[id, name] : sourceRows()) {
+                auto it = last.find(id);
+                QVERIFY2(it != last.end(), id.c_str()); // every current row is in the log...
+                QCOMPARE(it->second, name);             // ...with its current values
+            }
+        });
     }
 };
 

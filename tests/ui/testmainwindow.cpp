@@ -1,0 +1,313 @@
+// The main window on a real demo workspace: the sync list, a run in the background with its
+// history, Stop, the dry-run dialog, the empty state and a workspace that cannot be opened.
+
+#include "demo/demoworkspace.h"
+#include "dryrundialog.h"
+#include "mainwindow.h"
+#include "runhistorymodel.h"
+#include "synclistmodel.h"
+#include "testutil.h"
+#include "workspace/workspace.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace sluice;
+
+namespace {
+
+// The window's parts, found the way a user would: by what they are.
+struct Ui
+{
+    explicit Ui(MainWindow &window)
+        : syncs(window.findChild<QTableView *>("syncTable")),
+          history(window.findChild<QTableView *>("runHistory")),
+          pages(window.findChild<QStackedWidget *>("pages")),
+          runNow(window.findChild<QAction *>("runNowAction")),
+          dryRun(window.findChild<QAction *>("dryRunAction")),
+          stop(window.findChild<QAction *>("stopAction")),
+          progress(window.findChild<QLabel *>("progressLabel")),
+          syncsTester(syncs->model(), QAbstractItemModelTester::FailureReportingMode::QtTest),
+          historyTester(history->model(), QAbstractItemModelTester::FailureReportingMode::QtTest)
+    {
+    }
+
+    QString cell(int row, int column) const
+    {
+        return syncs->model()->index(row, column).data().toString();
+    }
+    int rowOf(const QString &name) const
+    {
+        for (int row = 0; row < syncs->model()->rowCount(); ++row)
+            if (cell(row, SyncListModel::Name) == name)
+                return row;
+        return -1;
+    }
+    QString page() const { return pages->currentWidget()->objectName(); }
+
+    QTableView *syncs;
+    QTableView *history;
+    QStackedWidget *pages;
+    QAction *runNow;
+    QAction *dryRun;
+    QAction *stop;
+    QLabel *progress;
+    QAbstractItemModelTester syncsTester;
+    QAbstractItemModelTester historyTester;
+};
+
+// Records the longest time the GUI thread went without serving a 10 ms timer.
+class StallMeter
+{
+public:
+    StallMeter()
+    {
+        m_clock.start();
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_worst = std::max(m_worst, m_clock.restart());
+        });
+        m_timer.start(10);
+    }
+    qint64 worstMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_worst = 0;
+};
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void listsSyncsAndRunsOneInTheBackground();
+    void stopCancelsALongRun();
+    void dryRunShowsThePlanAndWritesNothing();
+    void emptyWorkspaceOffersTheDemo();
+    void unreadableWorkspaceKeepsTheCurrentOne();
+
+private:
+    std::filesystem::path demoCopy();
+
+    QTemporaryDir m_home; // the user's data folder, so the demo never lands in the real one
+    QTemporaryDir m_dir;
+    int m_copies = 0;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QVERIFY(m_home.isValid() && m_dir.isValid());
+    qputenv("XDG_DATA_HOME", m_home.path().toUtf8());
+    QCoreApplication::setApplicationName("Sluice");
+}
+
+// A fresh demo workspace per test, in its own folder (the warehouse sits next to it).
+std::filesystem::path TestMainWindow::demoCopy()
+{
+    const auto path = std::filesystem::path(m_dir.path().toStdString()) /
+                      ("demo" + std::to_string(++m_copies)) / "workspace.sluice";
+    auto ws = Workspace::open(path);
+    if (!ws)
+        qFatal("workspace: %s", ws.error().message.c_str());
+    if (auto r = setupDemoWorkspace(*ws); !r)
+        qFatal("demo: %s", r.error().message.c_str());
+    return path;
+}
+
+void TestMainWindow::listsSyncsAndRunsOneInTheBackground()
+{
+    const auto path = demoCopy();
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    window.openWorkspace(path);
+    QTRY_COMPARE(ui.syncs->model()->rowCount(), 3);
+    QCOMPARE(ui.page(), QString("syncsPage"));
+    QCOMPARE(window.windowTitle(), QString("Sluice — workspace.sluice"));
+    for (int row = 0; row < 3; ++row) {
+        QCOMPARE(ui.cell(row, SyncListModel::LastRun), QString("Never run"));
+        QVERIFY(ui.cell(row, SyncListModel::LastRunAt).isEmpty());
+        QVERIFY(ui.cell(row, SyncListModel::Added).isEmpty());
+    }
+    const int row = ui.rowOf("At-risk customers");
+    QVERIFY(row >= 0);
+    QCOMPARE(ui.cell(row, SyncListModel::Source), QString("at_risk_accounts (Acme warehouse)"));
+    QCOMPARE(ui.cell(row, SyncListModel::Destination),
+             QString("Exports (snapshot) / at_risk_customers.csv"));
+    QCOMPARE(ui.cell(row, SyncListModel::Mode), QString("Mirror"));
+
+    // The first sync is selected for the user; its history is empty.
+    QTRY_VERIFY(ui.runNow->isEnabled());
+    QCOMPARE(ui.history->model()->rowCount(), 0);
+
+    ui.syncs->selectRow(row);
+    StallMeter stalls;
+    ui.runNow->trigger();
+    QVERIFY(!ui.runNow->isEnabled()); // one run at a time
+    QVERIFY(ui.progress->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(ui.cell(row, SyncListModel::LastRun) == "Succeeded", 30000);
+    qDebug() << "longest GUI stall during the run:" << stalls.worstMs() << "ms";
+
+    const qint64 added = ui.syncs->model()->index(row, SyncListModel::Added).data().toLongLong();
+    QVERIFY(added > 0);
+    QCOMPARE(ui.cell(row, SyncListModel::Rejected), QString("0"));
+    QVERIFY(ui.cell(row, SyncListModel::LastRunAt).startsWith("Today"));
+    QVERIFY(!ui.progress->isVisible());
+    QVERIFY(ui.runNow->isEnabled());
+    QCOMPARE(window.statusBar()->currentMessage(),
+             QString("“At-risk customers” succeeded: %1 added, 0 changed, 0 removed, 0 unchanged.")
+                 .arg(added));
+    QVERIFY(std::filesystem::exists(path.parent_path() / "exports" / "at_risk_customers.csv"));
+
+    QTRY_COMPARE(ui.history->model()->rowCount(), 1);
+    const QAbstractItemModel *history = ui.history->model();
+    QCOMPARE(history->index(0, RunHistoryModel::Status).data().toString(), QString("Succeeded"));
+    QCOMPARE(history->index(0, RunHistoryModel::Added).data().toLongLong(), added);
+    // The other syncs did not run.
+    for (int other = 0; other < 3; ++other)
+        if (other != row)
+            QCOMPARE(ui.cell(other, SyncListModel::LastRun), QString("Never run"));
+
+    // Selecting another sync shows its own (empty) history.
+    ui.syncs->selectRow(row == 0 ? 1 : 0);
+    QTRY_COMPARE(ui.history->model()->rowCount(), 0);
+}
+
+void TestMainWindow::stopCancelsALongRun()
+{
+    const auto path = demoCopy();
+    {
+        // A model that counts to a billion: it reads until stopped.
+        auto ws = Workspace::open(path).value();
+        const ConnectionDef source = ws.connectionByName("Acme warehouse").value();
+        const ConnectionDef exports = ws.connectionByName("Exports (snapshot)").value();
+        ModelDef model;
+        model.name = "counter";
+        model.connectionId = source.id;
+        model.sql = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n "
+                    "WHERE x < 1000000000) SELECT x AS id FROM n";
+        model.primaryKey = "id";
+        model.id = ws.saveModel(model).value();
+        SyncDef sync;
+        sync.name = "Endless";
+        sync.modelId = model.id;
+        sync.destinationId = exports.id;
+        sync.object = "endless.csv";
+        sync.keyField = "id";
+        sync.mapping.fields = {FieldMapping{"id", std::nullopt, "id", {}}};
+        QVERIFY(ws.saveSync(sync));
+    }
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    window.openWorkspace(path);
+    QTRY_COMPARE(ui.syncs->model()->rowCount(), 4);
+    const int row = ui.rowOf("Endless");
+    ui.syncs->selectRow(row);
+    QVERIFY(!ui.stop->isEnabled());
+    ui.runNow->trigger();
+    QVERIFY(ui.stop->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(ui.progress->text().startsWith("Reading… "), 10000);
+    ui.stop->trigger();
+    QCOMPARE(ui.progress->text(), QString("Stopping…"));
+    QTRY_VERIFY_WITH_TIMEOUT(ui.cell(row, SyncListModel::LastRun) == "Stopped", 30000);
+    QVERIFY(window.statusBar()->currentMessage().startsWith("“Endless”: Stopped by the user."));
+    QVERIFY(!ui.stop->isEnabled());
+    QTRY_COMPARE(ui.history->model()->rowCount(), 1);
+    QVERIFY(!ui.history->model()->index(0, RunHistoryModel::Message).data().toString().isEmpty());
+}
+
+void TestMainWindow::dryRunShowsThePlanAndWritesNothing()
+{
+    const auto path = demoCopy();
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    window.openWorkspace(path);
+    QTRY_COMPARE(ui.syncs->model()->rowCount(), 3);
+    const int row = ui.rowOf("Marketing contacts");
+    ui.syncs->selectRow(row);
+    ui.dryRun->trigger();
+    DryRunDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((dialog = window.findChild<DryRunDialog *>()) != nullptr, 30000);
+    QCOMPARE(dialog->windowTitle(), QString("Dry run of “Marketing contacts”"));
+    const QString summary = dialog->findChild<QLabel *>("dryRunSummary")->text();
+    QVERIFY2(summary.startsWith("Nothing was written. A run now would add "), qPrintable(summary));
+    const auto *samples = dialog->findChild<QTableWidget *>("dryRunSamples");
+    QVERIFY(samples->rowCount() > 0);
+    QCOMPARE(samples->horizontalHeaderItem(0)->text(), QString("Kind"));
+    QCOMPARE(samples->horizontalHeaderItem(2)->text(), QString("contact_id"));
+    QCOMPARE(samples->horizontalHeaderItem(samples->columnCount() - 1)->text(),
+             QString("Lead source"));
+    QCOMPARE(samples->item(0, 0)->text(), QString("Add"));
+    QCOMPARE(samples->item(0, samples->columnCount() - 1)->text(), QString("Sluice demo"));
+    QCOMPARE(samples->item(0, 1)->text(), samples->item(0, 2)->text()); // key is contact_id
+    dialog->close();
+
+    // A dry run is not a run: nothing recorded, nothing written.
+    QTest::qWait(200);
+    QCOMPARE(ui.cell(row, SyncListModel::LastRun), QString("Never run"));
+    QCOMPARE(ui.history->model()->rowCount(), 0);
+    QVERIFY(!std::filesystem::exists(path.parent_path() / "exports" /
+                                     "marketing_contacts_changes.csv"));
+}
+
+void TestMainWindow::emptyWorkspaceOffersTheDemo()
+{
+    const auto empty = std::filesystem::path(m_dir.path().toStdString()) / "empty.sluice";
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    QCOMPARE(ui.page(), QString("emptyPage")); // nothing open yet
+    window.openWorkspace(empty);
+    QTRY_COMPARE(window.windowTitle(), QString("Sluice — empty.sluice"));
+    QCOMPARE(ui.page(), QString("emptyPage"));
+    QVERIFY(!ui.runNow->isEnabled());
+
+    window.findChild<QPushButton *>("openDemoButton")->click();
+    QCOMPARE(ui.page(), QString("busyPage"));
+    QTRY_COMPARE_WITH_TIMEOUT(ui.syncs->model()->rowCount(), 3, 30000);
+    QCOMPARE(ui.page(), QString("syncsPage"));
+    QCOMPARE(window.windowTitle(), QString("Sluice — workspace.sluice"));
+    QVERIFY(std::filesystem::exists(defaultDemoWorkspacePath()));
+    QVERIFY(QString::fromStdString(defaultDemoWorkspacePath().string()).startsWith(m_home.path()));
+}
+
+void TestMainWindow::unreadableWorkspaceKeepsTheCurrentOne()
+{
+    const auto path = demoCopy();
+    const auto bogus = std::filesystem::path(m_dir.path().toStdString()) / "notes.sluice";
+    test::writeFile(bogus, "These are my notes, not a workspace.\n");
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    window.openWorkspace(path);
+    QTRY_COMPARE(ui.syncs->model()->rowCount(), 3);
+
+    window.openWorkspace(bogus);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QVERIFY2(box->text().contains("notes.sluice"), qPrintable(box->text()));
+    QCOMPARE(window.windowTitle(), QString("Sluice — workspace.sluice"));
+    QCOMPARE(ui.syncs->model()->rowCount(), 3);
+    QCOMPARE(ui.page(), QString("syncsPage"));
+    QVERIFY(ui.runNow->isEnabled());
+    box->close();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "testmainwindow.moc"
