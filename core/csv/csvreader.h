@@ -4,10 +4,11 @@
 // so memory stays flat however large the file is.
 //
 // Leniencies, because real files need them: a line with nothing on it is skipped (exports and
-// hand edits often leave blank lines); a lone CR also ends a line (old Mac exports); a quote
-// in the middle of an unquoted field is kept as a literal character (5" disk). Strict where
-// guessing would shift data: text after a closing quote, a quote that never closes and
-// invalid UTF-8 are errors naming the line.
+// hand edits often leave blank lines; the price is that in a one-column file a NULL row reads
+// as a blank line); a lone CR also ends a line (old Mac exports); a quote in the middle of an
+// unquoted field is kept as a literal character (5" disk). Strict where guessing would shift
+// data: text after a closing quote, a quote that never closes and invalid UTF-8 are errors
+// naming the line.
 
 #include "util/error.h"
 
