@@ -63,6 +63,12 @@ private:
     Result<void> checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std::int64_t> &dups);
     Result<void> sendBatch(std::span<Change> batch, std::span<SpilledRecord> meta);
     Result<void> flushAcks();
+    // Sending: openWriter(), then feed() records (batched), then finishSending().
+    Result<void> openWriter();
+    Result<void> feed(SpilledRecord &record); // takes the record's buffers
+    Result<void> sendPending();
+    Result<void> replaySpill();
+    Result<void> stopSending(Error error);
     void reportProgress(bool force = false);
     bool cancelled() const { return m_cancel && m_cancel->cancelled(); }
     void sample(ChangeKind kind, bool removed, Op op, const std::string &key,
@@ -108,6 +114,10 @@ private:
     std::vector<Rejection> m_rejections; // not yet stored
     std::int64_t m_rejectedCount = 0;
     std::unique_ptr<Writer> m_writer;
+    std::size_t m_batchSize = 1000;
+    std::vector<Change> m_batch;
+    std::vector<SpilledRecord> m_batchMeta;
+    std::size_t m_pending = 0; // records in m_batchMeta not yet sent
     std::int64_t m_undelivered = 0;
     std::string m_lastRetryMessage;
     // Acknowledged counts per kind.
@@ -143,7 +153,9 @@ RunResult Run::execute()
     }
 
     Result<void> outcome = plan();
-    if (outcome && !m_options.dryRun)
+    if (!outcome && m_writer)
+        outcome = stopSending(outcome.error()); // a snapshot started while planning is dropped
+    else if (outcome && !m_options.dryRun)
         outcome = apply();
 
     if (m_options.dryRun) {
@@ -379,10 +391,18 @@ Result<void> Run::plan()
             rec.op = op;
             rec.keyHash = keyHash;
             rec.rowHash = rowHash;
-            rec.key = keyText;
+            rec.key.swap(keyText);
             rec.destId.clear();
-            rec.values = mapped;
-            if (auto r = m_spill.append(rec); !r)
+            rec.values.swap(mapped); // mapped is refilled for the next row
+            // A snapshot is invisible until commit, so once it must be rewritten, rows go
+            // straight to it; if a check below fails, it is simply dropped.
+            if (m_caps.fullSnapshot && m_rewrite && !m_writer) {
+                if (auto r = openWriter(); !r)
+                    return r;
+                if (auto r = replaySpill(); !r)
+                    return r;
+            }
+            if (auto r = m_writer ? feed(rec) : m_spill.append(rec); !r)
                 return r;
         }
     }
@@ -641,12 +661,8 @@ Result<void> Run::flushAcks()
     return {};
 }
 
-Result<void> Run::apply()
+Result<void> Run::openWriter()
 {
-    const bool anything = m_planAdded + m_planChanged + m_planRemoved > 0;
-    if (m_caps.fullSnapshot ? !m_rewrite : !anything)
-        return flushAcks(); // nothing to send; store records the mapping refused, if any
-
     auto checkpoint = m_state.checkpoint();
     if (!checkpoint)
         return std::unexpected(checkpoint.error());
@@ -656,110 +672,134 @@ Result<void> Run::apply()
     if (!writer)
         return std::unexpected(writer.error());
     m_writer = std::move(*writer);
+    m_batchSize = std::max<std::size_t>(
+        1, m_sync.options.batchSize ? m_sync.options.batchSize : m_caps.batchSize);
+    m_batchMeta.resize(m_batchSize);
+    m_pending = 0;
+    m_lastFlush = Clock::now();
+    m_progress.phase = RunProgress::Phase::Sending;
     // Store where the destination starts before anything is written, so a run killed before
     // its first commit can still be cut back to here (e.g. a change log's length).
     m_checkpoint = m_writer->checkpoint();
     if (m_checkpoint != *checkpoint) {
         m_checkpointDirty = true;
-        if (auto r = flushAcks(); !r) {
-            m_writer->abort();
-            return r;
-        }
-    }
-
-    m_progress.phase = RunProgress::Phase::Sending;
-    m_progress.toSend = static_cast<std::int64_t>(m_spill.count()) +
-                        (m_caps.fullSnapshot ? 0 : m_planRemoved);
-    reportProgress(true);
-    m_lastFlush = Clock::now();
-
-    // On failure, keep what the destination already acknowledged (unless it was a snapshot,
-    // whose records only become real at commit) and drop the rest.
-    auto stop = [this](Error e) -> Result<void> {
-        m_writer->abort();
-        if (m_caps.fullSnapshot) {
-            m_acks.clear();
-            m_keyArena.clear();
-            m_ackAdded = m_ackChanged = m_ackRemoved = 0;
-        }
         if (auto r = flushAcks(); !r)
-            e.message += " (Also: " + r.error().message + ")";
-        return std::unexpected(std::move(e));
-    };
-    const std::size_t batchSize =
-        std::max<std::size_t>(1, m_sync.options.batchSize ? m_sync.options.batchSize : m_caps.batchSize);
-    std::vector<Change> batch;
-    std::vector<SpilledRecord> meta(batchSize);
-    std::size_t n = 0;
-    auto send = [&]() -> Result<void> {
-        batch.resize(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            batch[i].op = meta[i].op;
-            batch[i].key = meta[i].key;
-            batch[i].destId = meta[i].destId;
-            batch[i].values.swap(meta[i].values);
-        }
-        auto r = sendBatch(std::span(batch), std::span(meta.data(), n));
-        n = 0;
-        if (!r)
             return r;
-        if (!m_caps.fullSnapshot &&
-            (m_acks.size() >= 50000 || Clock::now() - m_lastFlush > std::chrono::seconds(2)))
-            return flushAcks();
-        return {};
-    };
+    }
+    return {};
+}
 
+Result<void> Run::feed(SpilledRecord &record)
+{
+    SpilledRecord &slot = m_batchMeta[m_pending++];
+    slot.kind = record.kind;
+    slot.op = record.op;
+    slot.keyHash = record.keyHash;
+    slot.rowHash = record.rowHash;
+    slot.key.swap(record.key);
+    slot.destId.swap(record.destId);
+    slot.values.swap(record.values);
+    ++m_progress.toSend;
+    if (m_pending == m_batchSize)
+        return sendPending();
+    return {};
+}
+
+Result<void> Run::sendPending()
+{
+    if (m_pending == 0)
+        return {};
+    m_batch.resize(m_pending);
+    for (std::size_t i = 0; i < m_pending; ++i) {
+        m_batch[i].op = m_batchMeta[i].op;
+        m_batch[i].key = m_batchMeta[i].key;
+        m_batch[i].destId = m_batchMeta[i].destId;
+        m_batch[i].values.swap(m_batchMeta[i].values);
+    }
+    auto r = sendBatch(std::span(m_batch), std::span(m_batchMeta.data(), m_pending));
+    m_pending = 0;
+    if (!r)
+        return r;
+    if (!m_caps.fullSnapshot &&
+        (m_acks.size() >= 50000 || Clock::now() - m_lastFlush > std::chrono::seconds(2)))
+        return flushAcks();
+    return {};
+}
+
+Result<void> Run::replaySpill()
+{
     if (auto r = m_spill.startReading(); !r)
-        return stop(r.error());
+        return r;
+    SpilledRecord rec;
     for (;;) {
-        auto more = m_spill.read(meta[n]);
+        auto more = m_spill.read(rec);
         if (!more)
-            return stop(more.error());
+            return std::unexpected(more.error());
         if (!*more)
-            break;
-        if (++n == batchSize) {
-            if (auto r = send(); !r)
-                return stop(r.error());
-        }
+            return {};
+        if (auto r = feed(rec); !r)
+            return r;
     }
-    if (n > 0) {
-        if (auto r = send(); !r)
-            return stop(r.error());
+}
+
+// On failure, keep what the destination already acknowledged (unless it is a snapshot, whose
+// records only become real at commit) and drop the rest.
+Result<void> Run::stopSending(Error e)
+{
+    if (m_writer)
+        m_writer->abort();
+    m_writer.reset();
+    if (m_caps.fullSnapshot) {
+        m_acks.clear();
+        m_keyArena.clear();
+        m_ackAdded = m_ackChanged = m_ackRemoved = 0;
     }
+    if (auto r = flushAcks(); !r)
+        e.message += " (Also: " + r.error().message + ")";
+    return std::unexpected(std::move(e));
+}
+
+Result<void> Run::apply()
+{
+    if (!m_writer) {
+        const bool anything = m_planAdded + m_planChanged + m_planRemoved > 0;
+        if (m_caps.fullSnapshot ? !m_rewrite : !anything)
+            return flushAcks(); // nothing to send; store records the mapping refused, if any
+        if (auto r = openWriter(); !r)
+            return stopSending(r.error());
+        if (auto r = replaySpill(); !r)
+            return stopSending(r.error());
+    }
+    reportProgress(true);
 
     // Records whose rows left the model (mirror). A snapshot simply no longer contains them.
-    for (std::size_t start = 0; start < m_removed.size(); start += batchSize) {
-        const std::size_t count = std::min(batchSize, m_removed.size() - start);
+    for (std::size_t start = 0; start < m_removed.size(); start += m_batchSize) {
+        const std::size_t count = std::min(m_batchSize, m_removed.size() - start);
         auto keys = m_state.keys(std::span(m_removed.data() + start, count));
         if (!keys)
-            return stop(keys.error());
+            return stopSending(keys.error());
         for (auto &k : *keys) {
-            SpilledRecord &m = meta[n];
-            m.kind = ChangeKind::Changed;
-            m.op = Op::Delete;
-            m.keyHash = k.keyHash;
-            m.rowHash = 0;
-            m.key = k.key;
-            m.destId = k.destId;
-            m.values.clear();
             if (m_caps.fullSnapshot) {
-                PendingAck ack{m.keyHash, 0, static_cast<std::uint32_t>(m_keyArena.size()),
-                               static_cast<std::uint32_t>(m.key.size()), UINT32_MAX, true};
-                m_keyArena += m.key;
-                m_acks.push_back(ack);
+                m_acks.push_back(PendingAck{k.keyHash, 0, static_cast<std::uint32_t>(m_keyArena.size()),
+                                            static_cast<std::uint32_t>(k.key.size()), UINT32_MAX, true});
+                m_keyArena += k.key;
                 ++m_ackRemoved;
-            } else {
-                ++n;
+                continue;
             }
-        }
-        if (n > 0) {
-            if (auto r = send(); !r)
-                return stop(r.error());
+            SpilledRecord rec;
+            rec.kind = ChangeKind::Changed;
+            rec.op = Op::Delete;
+            rec.keyHash = k.keyHash;
+            rec.key = std::move(k.key);
+            rec.destId = std::move(k.destId);
+            if (auto r = feed(rec); !r)
+                return stopSending(r.error());
         }
     }
-
+    if (auto r = sendPending(); !r)
+        return stopSending(r.error());
     if (auto r = m_writer->commit(); !r)
-        return stop(r.error());
+        return stopSending(r.error());
     m_writer.reset();
     return flushAcks();
 }

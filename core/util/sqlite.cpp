@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <utility>
 
 namespace sluice {
@@ -147,6 +148,11 @@ SqliteDb::~SqliteDb()
 
 Result<SqliteDb> SqliteDb::open(const std::filesystem::path &path, Mode mode)
 {
+    // SQLite's memory statistics take a global mutex on every allocation; Sluice never reads
+    // them. This must happen before SQLite initialises, i.e. before the first open.
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
     case Mode::ReadOnly:
