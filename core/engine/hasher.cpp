@@ -23,7 +23,7 @@ std::int64_t Hasher::hash(std::string_view bytes)
     EVP_DigestFinal_ex(m_ctx, digest, &len);
     std::int64_t out;
     std::memcpy(&out, digest, sizeof out);
-    return out;
+    return out == 0 ? 1 : out; // 0 marks an empty slot in StateIndex
 }
 
 std::int64_t Hasher::hashRecord(std::int64_t seed, const std::vector<Value> &values)

@@ -22,7 +22,7 @@ public:
     Hasher(const Hasher &) = delete;
     Hasher &operator=(const Hasher &) = delete;
 
-    std::int64_t hash(std::string_view bytes);
+    std::int64_t hash(std::string_view bytes); // never 0
     // Digest of a mapped record: each value's type and bytes, unambiguously framed, after a
     // seed (the mapped field names) so a changed mapping counts as a change.
     std::int64_t hashRecord(std::int64_t seed, const std::vector<Value> &values);

@@ -1,43 +1,42 @@
 #include "engine/stateindex.h"
 
-#include <algorithm>
 #include <bit>
 
 namespace sluice {
 
-StateIndex::StateIndex(std::vector<StateEntry> sortedEntries) : m_entries(std::move(sortedEntries))
+StateIndex::StateIndex(std::size_t expected)
 {
-    // About one entry per bucket, at most 2^22 buckets (16 MB of directory).
-    const int bits = std::clamp(static_cast<int>(std::bit_width(m_entries.size())), 1, 22);
-    m_shift = 64 - bits;
-    const std::size_t buckets = std::size_t{1} << bits;
-    m_directory.assign(buckets + 1, 0);
-    std::size_t i = 0;
-    for (std::size_t b = 0; b < buckets; ++b) {
-        m_directory[b] = static_cast<std::uint32_t>(i);
-        while (i < m_entries.size() && bucket(m_entries[i].keyHash) == b)
-            ++i;
-    }
-    m_directory[buckets] = static_cast<std::uint32_t>(m_entries.size());
+    const std::size_t slots = std::bit_ceil(std::max<std::size_t>(16, expected * 2));
+    m_slots.assign(slots, Entry{0, 0});
+    m_mask = slots - 1;
+    m_shift = 64 - std::countr_zero(slots);
 }
 
-std::size_t StateIndex::bucket(std::int64_t keyHash) const
+void StateIndex::insert(std::int64_t keyHash, std::int64_t rowHash, bool rejected)
 {
-    // Flipping the sign bit maps signed order (as SQLite sorts) onto unsigned order.
-    const auto u = static_cast<std::uint64_t>(keyHash) ^ (std::uint64_t{1} << 63);
-    return static_cast<std::size_t>(u >> m_shift);
+    std::size_t i = slotOf(keyHash);
+    while (m_slots[i].keyHash != 0 && m_slots[i].keyHash != keyHash)
+        i = (i + 1) & m_mask;
+    if (m_slots[i].keyHash == 0)
+        ++m_size;
+    m_slots[i] = Entry{keyHash, static_cast<std::uint64_t>(rowHash & kDigestMask) |
+                                    (rejected ? kRejected : 0)};
 }
 
-StateEntry *StateIndex::find(std::int64_t keyHash)
+void StateIndex::prefetch(std::int64_t keyHash) const
 {
-    if (m_entries.empty())
-        return nullptr;
-    const std::size_t b = bucket(keyHash);
-    for (std::uint32_t i = m_directory[b]; i < m_directory[b + 1]; ++i) {
-        if (m_entries[i].keyHash == keyHash)
-            return &m_entries[i];
+    __builtin_prefetch(&m_slots[slotOf(keyHash)]);
+}
+
+StateIndex::Entry *StateIndex::find(std::int64_t keyHash)
+{
+    for (std::size_t i = slotOf(keyHash);; i = (i + 1) & m_mask) {
+        Entry &e = m_slots[i];
+        if (e.keyHash == keyHash)
+            return &e;
+        if (e.keyHash == 0)
+            return nullptr;
     }
-    return nullptr;
 }
 
 } // namespace sluice

@@ -41,6 +41,7 @@ struct PendingAck
     std::uint32_t keyLength;
     std::uint32_t destId; // index into destIds, or npos
     bool forget;          // the record was deleted
+    bool isNew;           // the key has no state yet
 };
 
 class Run
@@ -274,10 +275,15 @@ Result<void> Run::plan()
     if (!compiled)
         return std::unexpected(compiled.error());
 
-    auto index = m_state.loadIndex();
-    if (!index)
-        return std::unexpected(index.error());
-    m_index = StateIndex(std::move(*index));
+    auto stateCount = m_state.count();
+    if (!stateCount)
+        return std::unexpected(stateCount.error());
+    m_index = StateIndex(static_cast<std::size_t>(*stateCount));
+    if (auto r = m_state.scan([this](std::int64_t key, std::int64_t row, bool rejected) {
+            m_index.insert(key, row, rejected);
+        });
+        !r)
+        return r;
 
     bool resendAll = m_options.fullResync;
     if (!m_index.empty() && m_dest.recordsLost(m_sync.object)) {
@@ -329,16 +335,19 @@ Result<void> Run::plan()
         keyText.clear();
         key.appendTo(keyText);
         const std::int64_t keyHash = hasher.hash(keyText);
-        StateEntry *entry = m_index.find(keyHash);
+        m_index.prefetch(keyHash); // looked up below, after the mapping work
+        const bool mappedOk = compiled->apply(row, mapped, transformError);
+        const std::int64_t rowHash =
+            mappedOk ? hasher.hashRecord(m_fieldSeed, mapped) & StateIndex::kDigestMask : 0;
+        StateIndex::Entry *entry = m_index.find(keyHash);
         if (entry) {
-            if (entry->seen)
+            if (entry->seen())
                 duplicateKeys.push_back(keyHash);
-            entry->seen = true;
+            entry->markSeen();
         } else {
             newKeys.push_back(keyHash); // checked for duplicates at the end
         }
-
-        if (!compiled->apply(row, mapped, transformError)) {
+        if (!mappedOk) {
             const Op op = entry ? (m_sync.mode == SyncMode::Insert ? Op::Create : Op::Update)
                                 : (m_sync.mode == SyncMode::Update ? Op::Update : Op::Create);
             m_rejections.push_back(Rejection{keyHash, entry != nullptr, keyText, op,
@@ -346,12 +355,11 @@ Result<void> Run::plan()
             ++m_rejectedCount;
             continue;
         }
-        const std::int64_t rowHash = hasher.hashRecord(m_fieldSeed, mapped);
 
         ChangeKind kind;
         if (!entry)
             kind = ChangeKind::Added;
-        else if (entry->rejected || entry->rowHash != rowHash || resendAll)
+        else if (entry->rejected() || entry->rowHash() != rowHash || resendAll)
             kind = ChangeKind::Changed;
         else
             kind = ChangeKind::Unchanged;
@@ -424,10 +432,10 @@ Result<void> Run::plan()
         return r;
 
     if (m_sync.mode == SyncMode::Mirror) {
-        for (const auto &e : m_index.entries()) {
-            if (!e.seen)
+        m_index.forEach([this](const StateIndex::Entry &e) {
+            if (!e.seen())
                 m_removed.push_back(e.keyHash);
-        }
+        });
     }
     m_planRemoved = static_cast<std::int64_t>(m_removed.size());
     if (!m_removed.empty()) {
@@ -567,7 +575,7 @@ Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> me
                     break; // a full snapshot re-wrote it; its state is already right
                 PendingAck ack{m.keyHash, m.rowHash, static_cast<std::uint32_t>(m_keyArena.size()),
                                static_cast<std::uint32_t>(m.key.size()), UINT32_MAX,
-                               m.op == Op::Delete};
+                               m.op == Op::Delete, m.kind == ChangeKind::Added};
                 m_keyArena += m.key;
                 if (!res.destId.empty()) {
                     ack.destId = static_cast<std::uint32_t>(m_destIds.size());
@@ -632,7 +640,8 @@ Result<void> Run::flushAcks()
         else
             r = m_state.acknowledge(a.keyHash,
                                     std::string_view(m_keyArena).substr(a.keyOffset, a.keyLength),
-                                    a.rowHash, a.destId == UINT32_MAX ? "" : m_destIds[a.destId]);
+                                    a.rowHash, a.destId == UINT32_MAX ? "" : m_destIds[a.destId],
+                                    a.isNew);
         if (!r)
             return fail_(r.error());
     }
@@ -781,7 +790,7 @@ Result<void> Run::apply()
         for (auto &k : *keys) {
             if (m_caps.fullSnapshot) {
                 m_acks.push_back(PendingAck{k.keyHash, 0, static_cast<std::uint32_t>(m_keyArena.size()),
-                                            static_cast<std::uint32_t>(k.key.size()), UINT32_MAX, true});
+                                            static_cast<std::uint32_t>(k.key.size()), UINT32_MAX, true, false});
                 m_keyArena += k.key;
                 ++m_ackRemoved;
                 continue;

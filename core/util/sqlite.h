@@ -31,6 +31,8 @@ public:
     // Binding is 1-based, as in SQLite.
     void bind(int index, std::int64_t value);
     void bind(int index, std::string_view text);
+    // The text must stay alive and unchanged until the statement is reset.
+    void bindStatic(int index, std::string_view text);
     void bindNull(int index);
     void bindBlob(int index, const void *data, int size);
     // Returns true for a row, false when done.

@@ -65,8 +65,10 @@ CREATE INDEX runs_by_sync ON runs (sync_id, id);
 ALTER TABLE runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+-- No foreign key here: a million-row commit should not look up the parent sync per row.
+-- Workspace::removeSync deletes a sync's state with it.
 CREATE TABLE sync_state (
-    sync_id INTEGER NOT NULL REFERENCES syncs (id) ON DELETE CASCADE,
+    sync_id INTEGER NOT NULL,
     key_hash INTEGER NOT NULL,
     key TEXT NOT NULL,
     row_hash INTEGER NOT NULL,

@@ -2,23 +2,33 @@
 
 namespace sluice {
 
-Result<std::vector<StateEntry>> SyncState::loadIndex()
+Result<std::int64_t> SyncState::count()
+{
+    auto s = m_db.prepare("SELECT count(*) FROM sync_state WHERE sync_id=?");
+    if (!s)
+        return std::unexpected(s.error());
+    s->bind(1, m_syncId);
+    auto row = s->step();
+    if (!row)
+        return std::unexpected(row.error());
+    return s->columnInt(0);
+}
+
+Result<void> SyncState::scan(const std::function<void(std::int64_t, std::int64_t, bool)> &fn)
 {
     auto s = m_db.prepare("SELECT key_hash, row_hash, rejected FROM sync_state WHERE sync_id=? "
                           "ORDER BY key_hash");
     if (!s)
         return std::unexpected(s.error());
     s->bind(1, m_syncId);
-    std::vector<StateEntry> out;
     for (;;) {
         auto row = s->step();
         if (!row)
             return std::unexpected(row.error());
         if (!*row)
-            break;
-        out.push_back(StateEntry{s->columnInt(0), s->columnInt(1), s->columnInt(2) != 0, false});
+            return {};
+        fn(s->columnInt(0), s->columnInt(1), s->columnInt(2) != 0);
     }
-    return out;
 }
 
 Result<std::string> SyncState::checkpoint()
@@ -73,20 +83,23 @@ Result<void> SyncState::begin()
 }
 
 Result<void> SyncState::acknowledge(std::int64_t keyHash, std::string_view key, std::int64_t rowHash,
-                                    std::string_view destId)
+                                    std::string_view destId, bool isNew)
 {
-    auto s = statement(m_ack, "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, dest_id, "
-                              "rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (sync_id, "
-                              "key_hash) DO UPDATE SET key=excluded.key, row_hash=excluded.row_hash, "
-                              "dest_id=CASE WHEN excluded.dest_id <> '' THEN excluded.dest_id ELSE "
-                              "dest_id END, rejected=0");
+    auto s = isNew ? statement(m_insert, "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, "
+                                         "dest_id, rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0)")
+                   : statement(m_ack,
+                               "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, dest_id, "
+                               "rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (sync_id, "
+                               "key_hash) DO UPDATE SET key=excluded.key, row_hash=excluded.row_hash, "
+                               "dest_id=CASE WHEN excluded.dest_id <> '' THEN excluded.dest_id ELSE "
+                               "dest_id END, rejected=0");
     if (!s)
         return std::unexpected(s.error());
     (*s)->bind(1, m_syncId);
     (*s)->bind(2, keyHash);
-    (*s)->bind(3, key);
+    (*s)->bindStatic(3, key);
     (*s)->bind(4, rowHash);
-    (*s)->bind(5, destId);
+    (*s)->bindStatic(5, destId);
     return (*s)->exec();
 }
 

@@ -8,19 +8,12 @@
 #include "util/sqlite.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace sluice {
-
-struct StateEntry
-{
-    std::int64_t keyHash = 0;
-    std::int64_t rowHash = 0;
-    bool rejected = false; // the last change sent for this key was rejected: always re-send
-    bool seen = false;     // set by the engine while planning
-};
 
 struct StateKey
 {
@@ -34,16 +27,18 @@ class SyncState
 public:
     SyncState(SqliteDb &db, std::int64_t syncId) : m_db(db), m_syncId(syncId) {}
 
-    // Every entry, sorted by keyHash (as SQLite orders signed integers).
-    Result<std::vector<StateEntry>> loadIndex();
+    Result<std::int64_t> count();
+    // Calls fn(keyHash, rowHash, rejected) for every key in the state, in key-hash order.
+    Result<void> scan(const std::function<void(std::int64_t, std::int64_t, bool)> &fn);
     Result<std::string> checkpoint();
     // The keys and destination ids of the given hashes (missing hashes are skipped).
     Result<std::vector<StateKey>> keys(std::span<const std::int64_t> keyHashes);
 
     // Writing: begin(), any number of changes, commit(). Nothing is visible before commit().
     Result<void> begin();
+    // isNew: the key has no state yet (a plain insert, cheaper than an upsert).
     Result<void> acknowledge(std::int64_t keyHash, std::string_view key, std::int64_t rowHash,
-                             std::string_view destId);
+                             std::string_view destId, bool isNew);
     Result<void> forget(std::int64_t keyHash); // the record was deleted in the destination
     Result<void> markRejected(std::int64_t keyHash);
     Result<void> addRejection(std::int64_t runId, std::string_view key, Op op,
@@ -58,7 +53,7 @@ private:
     SqliteDb &m_db;
     std::int64_t m_syncId;
     bool m_inTransaction = false;
-    SqliteStatement m_ack, m_forget, m_reject, m_rejection, m_checkpoint;
+    SqliteStatement m_insert, m_ack, m_forget, m_reject, m_rejection, m_checkpoint;
 };
 
 } // namespace sluice

@@ -460,11 +460,16 @@ Result<std::int64_t> Workspace::saveSync(const SyncDef &d)
 
 Result<void> Workspace::removeSync(std::int64_t id)
 {
-    auto s = m_db.prepare("DELETE FROM syncs WHERE id=?");
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    return s->exec();
+    SqliteTransaction tx(m_db);
+    TRY(tx.begin());
+    for (const char *sql : {"DELETE FROM sync_state WHERE sync_id=?", "DELETE FROM syncs WHERE id=?"}) {
+        auto s = m_db.prepare(sql);
+        if (!s)
+            return std::unexpected(s.error());
+        s->bind(1, id);
+        TRY(s->exec());
+    }
+    return tx.commit();
 }
 
 Result<std::vector<SyncSummary>> Workspace::syncSummaries()
