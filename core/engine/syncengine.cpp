@@ -1,5 +1,6 @@
 #include "engine/syncengine.h"
 
+#include "data/prefetchingrowstream.h"
 #include "destinations/destinationregistry.h"
 #include "engine/hasher.h"
 #include "engine/stateindex.h"
@@ -246,11 +247,13 @@ Result<void> Run::plan()
     }
 
     SourceQuery query{m_model.sql, m_model.table, std::nullopt};
-    auto stream = m_source.open(query);
-    if (!stream)
-        return std::unexpected(stream.error());
+    auto opened = m_source.open(query);
+    if (!opened)
+        return std::unexpected(opened.error());
+    // Read the source on a second core while this thread maps, hashes and writes.
+    std::unique_ptr<RowStream> stream = std::make_unique<PrefetchingRowStream>(std::move(*opened));
     if (m_cancel)
-        m_cancel->setHook([s = stream->get()] { s->cancel(); });
+        m_cancel->setHook([s = stream.get()] { s->cancel(); });
     struct Unhook
     {
         CancelToken *c;
@@ -261,7 +264,7 @@ Result<void> Run::plan()
         }
     } unhook{m_cancel};
 
-    const auto &columns = (*stream)->columns();
+    const auto &columns = stream->columns();
     int keyColumn = -1;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (columns[i].name == m_model.primaryKey)
@@ -314,7 +317,7 @@ Result<void> Run::plan()
     auto &counts = m_result.record.counts;
 
     for (;;) {
-        auto more = (*stream)->next(row);
+        auto more = stream->next(row);
         if (!more)
             return std::unexpected(more.error());
         if (!*more)
