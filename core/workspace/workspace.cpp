@@ -159,11 +159,25 @@ Result<Workspace> Workspace::open(const std::filesystem::path &path)
                     "Cannot open the workspace " + path.string() + ": " + db.error().message +
                         ". Check that the folder exists and is writable.");
     Workspace ws(std::filesystem::absolute(path), std::move(*db));
-    // A file that is not SQLite fails here with "file is not a database".
+    // Before anything writes: a file that is not SQLite fails here ("file is not a database"),
+    // and version 0 with tables in it is somebody else's database (say, a warehouse picked by
+    // mistake), which must not get Sluice's tables.
+    auto probe = ws.m_db.prepare("SELECT (SELECT user_version FROM pragma_user_version), "
+                                 "(SELECT count(*) FROM sqlite_schema)");
+    auto row = probe ? probe->step() : Result<bool>(std::unexpected(probe.error()));
+    if (!row)
+        return fail(ErrorKind::Io, "Cannot open the workspace " + path.string() + ": " +
+                                       row.error().message +
+                                       ". Is it really a Sluice workspace file?");
+    if (probe->columnInt(0) == 0 && probe->columnInt(1) > 0)
+        return fail(ErrorKind::Invalid, path.string() +
+                                            " is a SQLite database, but not a Sluice workspace. "
+                                            "It was left unchanged. Open a .sluice workspace "
+                                            "file, or give a new file name to create one.");
+    *probe = SqliteStatement();
     if (auto r = ws.m_db.exec("PRAGMA journal_mode=WAL"); !r)
         return fail(ErrorKind::Io, "Cannot open the workspace " + path.string() + ": " +
-                                       r.error().message +
-                                       ". Is it really a Sluice workspace file?");
+                                       r.error().message + ".");
     TRY(ws.m_db.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"));
     if (auto r = ws.migrate(); !r)
         return std::unexpected(r.error());

@@ -140,6 +140,21 @@ private Q_SLOTS:
                  ws2.error().message.c_str());
     }
 
+    void refusesOtherSqliteDatabases()
+    {
+        const auto p = path("warehouse.db");
+        {
+            auto db = SqliteDb::open(p, SqliteDb::Mode::ReadWriteCreate).value();
+            QVERIFY(db.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY)").has_value());
+        }
+        const std::string before = test::readFile(p);
+        auto ws = Workspace::open(p);
+        QVERIFY(!ws.has_value());
+        QVERIFY2(ws.error().message.find("not a Sluice workspace") != std::string::npos,
+                 ws.error().message.c_str());
+        QCOMPARE(test::readFile(p), before);
+    }
+
     void validatesDefinitions()
     {
         auto ws = Workspace::open(path("valid.sluice")).value();
