@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QLocale>
 #include <QTableView>
 #include <QTemporaryDir>
 
@@ -63,6 +64,7 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Sluice");
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); // same shots anywhere
     if (argc != 2)
         return failure("usage: sluice-screenshots OUTPUT_FOLDER");
     const QString folder = QString::fromLocal8Bit(argv[1]);
@@ -81,11 +83,13 @@ int main(int argc, char *argv[])
     window.openWorkspace(path);
     const auto *syncs = window.findChild<QTableView *>("syncTable");
     const auto *history = window.findChild<QTableView *>("runHistory");
-    if (!waitFor([&] {
-            return syncs->model()->rowCount() > 0 && history->model()->rowCount() > 0;
-        }))
+    if (!waitFor(
+            [&] { return syncs->model()->rowCount() > 0 && history->model()->rowCount() > 0; }))
         return failure("the window did not show the demo workspace within 30 s");
-    QCoreApplication::processEvents(); // let the views lay out their new rows
+    // Views lay out their rows and sections on zero-time timers: let them run.
+    const QDeadlineTimer settled(250);
+    while (!settled.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
 
     const QString file = QDir(folder).filePath("main-window.png");
     if (!window.grab().save(file))
