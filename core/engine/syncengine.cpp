@@ -33,12 +33,12 @@ std::string joinQuoted(const std::vector<std::string> &items)
 }
 
 // A record acknowledged by the destination whose state is not yet committed. Keys live in a
-// shared arena so a million pending acks cost ~32 bytes each.
+// shared arena so a million pending acks cost ~40 bytes each plus the keys.
 struct PendingAck
 {
     std::int64_t keyHash;
     std::int64_t rowHash;
-    std::uint32_t keyOffset;
+    std::uint64_t keyOffset;
     std::uint32_t keyLength;
     std::uint32_t destId; // index into destIds, or npos
     bool forget;          // the record was deleted
@@ -65,7 +65,7 @@ private:
     Result<void> checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std::int64_t> &dups);
     Result<void> sendBatch(std::span<Change> batch, std::span<SpilledRecord> meta);
     Result<void> flushAcks();
-    // Sending: openWriter(), then feed() records (batched), then finishSending().
+    // Sending: openWriter(), then feed() records (batched); apply() finishes.
     Result<void> openWriter();
     Result<void> feed(SpilledRecord &record); // takes the record's buffers
     Result<void> sendPending();
@@ -76,7 +76,7 @@ private:
     void sample(ChangeKind kind, bool removed, Op op, const std::string &key,
                 const std::vector<Value> &values);
     void waitMs(int ms);
-    Result<void> recordRejection(const SpilledRecord &meta, const std::string &reason);
+    void recordRejection(const SpilledRecord &meta, const std::string &reason);
 
     Workspace &m_ws;
     const SyncDef &m_sync;
@@ -186,8 +186,8 @@ RunResult Run::execute()
                         "). They will be sent again next run.";
         else
             rec.error = plural(rec.counts.rejected, "record was", "records were") +
-                        " rejected by the destination; see the rejected records. They will be "
-                        "sent again next run.";
+                        " rejected; the rejected records say why. They will be sent again next "
+                        "run.";
     } else {
         rec.status = RunStatus::Succeeded;
     }
@@ -534,12 +534,11 @@ void Run::waitMs(int ms)
                                                               until - Clock::now()));
 }
 
-Result<void> Run::recordRejection(const SpilledRecord &meta, const std::string &reason)
+void Run::recordRejection(const SpilledRecord &meta, const std::string &reason)
 {
     const bool inState = m_index.find(meta.keyHash) != nullptr;
     m_rejections.push_back(Rejection{meta.keyHash, inState, meta.key, meta.op, reason});
     ++m_rejectedCount;
-    return {};
 }
 
 Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> meta)
@@ -576,7 +575,7 @@ Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> me
                     ++m_ackChanged;
                 if (m.kind == ChangeKind::Unchanged)
                     break; // a full snapshot re-wrote it; its state is already right
-                PendingAck ack{m.keyHash, m.rowHash, static_cast<std::uint32_t>(m_keyArena.size()),
+                PendingAck ack{m.keyHash, m.rowHash, m_keyArena.size(),
                                static_cast<std::uint32_t>(m.key.size()), UINT32_MAX,
                                m.op == Op::Delete, m.kind == ChangeKind::Added};
                 m_keyArena += m.key;
@@ -589,10 +588,7 @@ Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> me
             }
             case RecordResult::Status::Rejected:
                 ++m_progress.sent;
-                if (auto r = recordRejection(m, res.message.empty() ? "Rejected by the destination."
-                                                                    : res.message);
-                    !r)
-                    return r;
+                recordRejection(m, res.message.empty() ? "Rejected by the destination." : res.message);
                 break;
             case RecordResult::Status::Retry:
                 m_lastRetryMessage = res.message;
@@ -792,7 +788,7 @@ Result<void> Run::apply()
             return stopSending(keys.error());
         for (auto &k : *keys) {
             if (m_caps.fullSnapshot) {
-                m_acks.push_back(PendingAck{k.keyHash, 0, static_cast<std::uint32_t>(m_keyArena.size()),
+                m_acks.push_back(PendingAck{k.keyHash, 0, m_keyArena.size(),
                                             static_cast<std::uint32_t>(k.key.size()), UINT32_MAX, true, false});
                 m_keyArena += k.key;
                 ++m_ackRemoved;
