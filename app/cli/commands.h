@@ -7,7 +7,13 @@
 
 namespace sluice::cli {
 
-enum ExitCode { Ok = 0, Rejected = 1, Failed = 2, Usage = 64 };
+enum ExitCode
+{
+    Ok = 0,
+    Rejected = 1,
+    Failed = 2,
+    Usage = 64
+};
 
 int runCli(const std::vector<std::string> &args);
 std::string helpText();

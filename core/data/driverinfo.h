@@ -11,7 +11,16 @@
 
 namespace sluice {
 
-enum class SettingKind { Text, Number, FilePath, FolderPath, Secret, Choice, Boolean };
+enum class SettingKind
+{
+    Text,
+    Number,
+    FilePath,
+    FolderPath,
+    Secret,
+    Choice,
+    Boolean
+};
 
 struct SettingSpec
 {

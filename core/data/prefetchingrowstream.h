@@ -39,7 +39,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     Chunk m_chunks[kChunks];
-    std::size_t m_full = 0;     // chunks ready for the consumer
+    std::size_t m_full = 0;      // chunks ready for the consumer
     std::size_t m_readChunk = 0; // the consumer's chunk
     std::size_t m_readPos = 0;   // next row in it
     bool m_done = false;         // the producer has stopped (end, error or cancel)

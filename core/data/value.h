@@ -8,10 +8,25 @@
 
 namespace sluice {
 
-enum class ValueType : std::uint8_t { Null, Integer, Real, Text };
+enum class ValueType : std::uint8_t
+{
+    Null,
+    Integer,
+    Real,
+    Text
+};
 
 // What a column or field holds, as declared or inferred. Text is the fallback.
-enum class ColumnType : std::uint8_t { Unknown, Integer, Real, Text, Boolean, Date, DateTime };
+enum class ColumnType : std::uint8_t
+{
+    Unknown,
+    Integer,
+    Real,
+    Text,
+    Boolean,
+    Date,
+    DateTime
+};
 
 struct Value
 {
@@ -53,7 +68,7 @@ struct Column
 };
 
 const char *columnTypeName(ColumnType type);
-ColumnType columnTypeFromName(std::string_view name); // Unknown when not recognised
+ColumnType columnTypeFromName(std::string_view name);    // Unknown when not recognised
 ColumnType columnTypeFromSql(std::string_view declared); // SQLite declared-type affinity rules
 
 } // namespace sluice

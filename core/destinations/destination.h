@@ -14,13 +14,25 @@
 
 namespace sluice {
 
-enum class SyncMode : std::uint8_t { Insert, Update, Upsert, Mirror };
+enum class SyncMode : std::uint8_t
+{
+    Insert,
+    Update,
+    Upsert,
+    Mirror
+};
 const char *syncModeName(SyncMode mode);
 std::optional<SyncMode> syncModeFromName(std::string_view name);
 std::string syncModeExplanation(SyncMode mode); // one plain sentence for users
 
 // What one change asks the destination to do with one record.
-enum class Op : std::uint8_t { Create, Update, Upsert, Delete };
+enum class Op : std::uint8_t
+{
+    Create,
+    Update,
+    Upsert,
+    Delete
+};
 const char *opName(Op op);
 
 struct FieldInfo
@@ -49,7 +61,12 @@ struct Change
 
 struct RecordResult
 {
-    enum class Status : std::uint8_t { Ok, Rejected, Retry };
+    enum class Status : std::uint8_t
+    {
+        Ok,
+        Rejected,
+        Retry
+    };
     Status status = Status::Ok;
     std::string message; // the destination's own words, for Rejected and Retry
     std::string destId;  // the id the destination gave the record, if any
@@ -100,7 +117,7 @@ public:
     virtual Result<std::vector<FieldInfo>> fields(const std::string &object) = 0;
     // True when records Sluice wrote earlier are known to be gone (e.g. the output file was
     // deleted), so the engine must send everything again.
-    virtual bool recordsLost(const std::string &/*object*/) { return false; }
+    virtual bool recordsLost(const std::string & /*object*/) { return false; }
     virtual Result<std::unique_ptr<Writer>> openWriter(const WriteSpec &spec) = 0;
 };
 

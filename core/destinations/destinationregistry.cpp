@@ -27,8 +27,9 @@ Result<std::unique_ptr<Destination>> createDestination(const std::string &kind,
 {
     const DestinationDriver *driver = findDestinationDriver(kind);
     if (!driver)
-        return fail(ErrorKind::Invalid, "\"" + kind + "\" is not a destination type this version "
-                                                      "of Sluice knows.");
+        return fail(ErrorKind::Invalid, "\"" + kind +
+                                            "\" is not a destination type this version "
+                                            "of Sluice knows.");
     if (auto msg = validateSettings(driver->info, settings); !msg.empty())
         return fail(ErrorKind::Invalid, msg);
     return driver->create(settings, context);

@@ -207,13 +207,12 @@ Result<std::string> SpillFile::keyAt(std::uint64_t offset)
     // Header: length(4) kind(1) op(1) keyHash(8) rowHash(8) keyLength(4)
     constexpr std::size_t header = 4 + 1 + 1 + 8 + 8;
     std::uint32_t keyLen = 0;
-    if (::pread(m_fd, &keyLen, sizeof keyLen, static_cast<off_t>(offset + header)) !=
-        sizeof keyLen)
+    if (::pread(m_fd, &keyLen, sizeof keyLen, static_cast<off_t>(offset + header)) != sizeof keyLen)
         return std::unexpected(ioError(m_folder, errno ? errno : EIO));
     std::string key(keyLen, '\0');
-    if (keyLen > 0 && ::pread(m_fd, key.data(), keyLen,
-                              static_cast<off_t>(offset + header + sizeof keyLen)) !=
-                          static_cast<ssize_t>(keyLen))
+    if (keyLen > 0 &&
+        ::pread(m_fd, key.data(), keyLen, static_cast<off_t>(offset + header + sizeof keyLen)) !=
+            static_cast<ssize_t>(keyLen))
         return std::unexpected(ioError(m_folder, errno ? errno : EIO));
     return key;
 }

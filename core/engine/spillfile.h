@@ -14,7 +14,12 @@
 
 namespace sluice {
 
-enum class ChangeKind : std::uint8_t { Added, Changed, Unchanged };
+enum class ChangeKind : std::uint8_t
+{
+    Added,
+    Changed,
+    Unchanged
+};
 
 struct SpilledRecord
 {
@@ -50,8 +55,8 @@ private:
 
     int m_fd = -1;
     std::filesystem::path m_folder;
-    std::string m_out;          // write buffer
-    std::string m_in;           // read buffer
+    std::string m_out; // write buffer
+    std::string m_in;  // read buffer
     std::size_t m_inPos = 0;
     std::uint64_t m_fileOffset = 0; // offset of m_in[0] when reading; bytes written when writing
     std::uint64_t m_count = 0;

@@ -180,8 +180,8 @@ RunResult Run::execute()
     } else if (m_rejectedCount > 0 || m_undelivered > 0) {
         rec.status = RunStatus::Partial;
         if (m_undelivered > 0)
-            rec.error = plural(m_undelivered, "record", "records") + " could not be delivered after " +
-                        std::to_string(m_options.maxAttempts) +
+            rec.error = plural(m_undelivered, "record", "records") +
+                        " could not be delivered after " + std::to_string(m_options.maxAttempts) +
                         " attempts (last answer: " + m_lastRetryMessage +
                         "). They will be sent again next run.";
         else
@@ -219,8 +219,9 @@ void Run::reportProgress(bool force)
 void Run::sample(ChangeKind kind, bool removed, Op op, const std::string &key,
                  const std::vector<Value> &values)
 {
-    const auto n = std::count_if(m_result.samples.begin(), m_result.samples.end(),
-                                 [&](const PlanSample &s) { return s.kind == kind && s.removed == removed; });
+    const auto n =
+        std::count_if(m_result.samples.begin(), m_result.samples.end(),
+                      [&](const PlanSample &s) { return s.kind == kind && s.removed == removed; });
     if (n < m_options.sampleSize)
         m_result.samples.push_back(PlanSample{kind, removed, op, key, values});
 }
@@ -353,8 +354,8 @@ Result<void> Run::plan()
         if (!mappedOk) {
             const Op op = entry ? (m_sync.mode == SyncMode::Insert ? Op::Create : Op::Update)
                                 : (m_sync.mode == SyncMode::Update ? Op::Update : Op::Create);
-            m_rejections.push_back(Rejection{keyHash, entry != nullptr, keyText, op,
-                                             "Not sent: " + transformError});
+            m_rejections.push_back(
+                Rejection{keyHash, entry != nullptr, keyText, op, "Not sent: " + transformError});
             ++m_rejectedCount;
             continue;
         }
@@ -460,9 +461,10 @@ Result<void> Run::plan()
                           std::to_string(static_cast<int>(m_sync.options.mirrorMaxDeletePercent)) +
                           "% this sync allows.";
             return fail(ErrorKind::Invalid,
-                        why + " Nothing was sent or deleted. An empty or shrunken model often means "
-                              "an upstream job failed: check the model's preview. If the deletions "
-                              "are right, run again allowing mass deletes.");
+                        why +
+                            " Nothing was sent or deleted. An empty or shrunken model often means "
+                            "an upstream job failed: check the model's preview. If the deletions "
+                            "are right, run again allowing mass deletes.");
         }
     }
     if (m_options.sampleSize > 0 && !m_removed.empty()) {
@@ -485,7 +487,8 @@ Result<void> Run::plan()
     return {};
 }
 
-Result<void> Run::checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std::int64_t> &duplicates)
+Result<void> Run::checkKeys(std::vector<std::int64_t> &newKeys,
+                            std::vector<std::int64_t> &duplicates)
 {
     std::unordered_set<std::int64_t> dups(duplicates.begin(), duplicates.end());
     std::sort(newKeys.begin(), newKeys.end());
@@ -517,21 +520,21 @@ Result<void> Run::checkKeys(std::vector<std::int64_t> &newKeys, std::vector<std:
                 names.push_back(k);
         }
     }
-    return fail(ErrorKind::Invalid,
-                "The primary key \"" + m_model.primaryKey + "\" is not unique: " +
-                    plural(static_cast<std::int64_t>(dups.size()), "value appears",
-                           "values appear") +
-                    " more than once (" + joinQuoted(names) + (dups.size() > names.size() ? ", …" : "") +
-                    "). Each row needs its own key: fix the model (e.g. remove duplicates) or "
-                    "choose another primary key. Nothing was sent.");
+    return fail(
+        ErrorKind::Invalid,
+        "The primary key \"" + m_model.primaryKey + "\" is not unique: " +
+            plural(static_cast<std::int64_t>(dups.size()), "value appears", "values appear") +
+            " more than once (" + joinQuoted(names) + (dups.size() > names.size() ? ", …" : "") +
+            "). Each row needs its own key: fix the model (e.g. remove duplicates) or "
+            "choose another primary key. Nothing was sent.");
 }
 
 void Run::waitMs(int ms)
 {
     const auto until = Clock::now() + std::chrono::milliseconds(ms);
     while (Clock::now() < until && !cancelled())
-        std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20),
-                                                              until - Clock::now()));
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(std::chrono::milliseconds(20), until - Clock::now()));
 }
 
 void Run::recordRejection(const SpilledRecord &meta, const std::string &reason)
@@ -575,9 +578,13 @@ Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> me
                     ++m_ackChanged;
                 if (m.kind == ChangeKind::Unchanged)
                     break; // a full snapshot re-wrote it; its state is already right
-                PendingAck ack{m.keyHash, m.rowHash, m_keyArena.size(),
-                               static_cast<std::uint32_t>(m.key.size()), UINT32_MAX,
-                               m.op == Op::Delete, m.kind == ChangeKind::Added};
+                PendingAck ack{m.keyHash,
+                               m.rowHash,
+                               m_keyArena.size(),
+                               static_cast<std::uint32_t>(m.key.size()),
+                               UINT32_MAX,
+                               m.op == Op::Delete,
+                               m.kind == ChangeKind::Added};
                 m_keyArena += m.key;
                 if (!res.destId.empty()) {
                     ack.destId = static_cast<std::uint32_t>(m_destIds.size());
@@ -588,7 +595,8 @@ Result<void> Run::sendBatch(std::span<Change> batch, std::span<SpilledRecord> me
             }
             case RecordResult::Status::Rejected:
                 ++m_progress.sent;
-                recordRejection(m, res.message.empty() ? "Rejected by the destination." : res.message);
+                recordRejection(m,
+                                res.message.empty() ? "Rejected by the destination." : res.message);
                 break;
             case RecordResult::Status::Retry:
                 m_lastRetryMessage = res.message;
@@ -627,20 +635,20 @@ Result<void> Run::flushAcks()
         return r;
     auto fail_ = [this](const Error &e) -> Result<void> {
         m_state.rollback();
-        return std::unexpected(Error{ErrorKind::Io,
-                                     "Cannot save the sync's progress in the workspace: " +
-                                         e.message + ". The next run will send these records again.",
-                                     e.detail});
+        return std::unexpected(
+            Error{ErrorKind::Io,
+                  "Cannot save the sync's progress in the workspace: " + e.message +
+                      ". The next run will send these records again.",
+                  e.detail});
     };
     for (const auto &a : m_acks) {
         Result<void> r;
         if (a.forget)
             r = m_state.forget(a.keyHash);
         else
-            r = m_state.acknowledge(a.keyHash,
-                                    std::string_view(m_keyArena).substr(a.keyOffset, a.keyLength),
-                                    a.rowHash, a.destId == UINT32_MAX ? "" : m_destIds[a.destId],
-                                    a.isNew);
+            r = m_state.acknowledge(
+                a.keyHash, std::string_view(m_keyArena).substr(a.keyOffset, a.keyLength), a.rowHash,
+                a.destId == UINT32_MAX ? "" : m_destIds[a.destId], a.isNew);
         if (!r)
             return fail_(r.error());
     }
@@ -674,14 +682,14 @@ Result<void> Run::openWriter()
     auto checkpoint = m_state.checkpoint();
     if (!checkpoint)
         return std::unexpected(checkpoint.error());
-    WriteSpec spec{m_sync.object, m_sync.mode, m_fields, m_sync.keyField, *checkpoint,
-                   m_result.record.startedAt};
+    WriteSpec spec{m_sync.object,   m_sync.mode, m_fields,
+                   m_sync.keyField, *checkpoint, m_result.record.startedAt};
     auto writer = m_dest.openWriter(spec);
     if (!writer)
         return std::unexpected(writer.error());
     m_writer = std::move(*writer);
-    m_batchSize = std::max<std::size_t>(
-        1, m_sync.options.batchSize ? m_sync.options.batchSize : m_caps.batchSize);
+    m_batchSize = std::max<std::size_t>(1, m_sync.options.batchSize ? m_sync.options.batchSize
+                                                                    : m_caps.batchSize);
     m_batchMeta.resize(m_batchSize);
     m_pending = 0;
     m_lastFlush = Clock::now();
@@ -789,7 +797,8 @@ Result<void> Run::apply()
         for (auto &k : *keys) {
             if (m_caps.fullSnapshot) {
                 m_acks.push_back(PendingAck{k.keyHash, 0, m_keyArena.size(),
-                                            static_cast<std::uint32_t>(k.key.size()), UINT32_MAX, true, false});
+                                            static_cast<std::uint32_t>(k.key.size()), UINT32_MAX,
+                                            true, false});
                 m_keyArena += k.key;
                 ++m_ackRemoved;
                 continue;

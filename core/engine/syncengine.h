@@ -18,14 +18,19 @@ struct RunOptions
     bool allowMassDelete = false; // let this run pass the mirror guard
     bool fullResync = false;      // send every row again, whatever the state says
     std::string trigger = "manual";
-    int sampleSize = 5;        // sample records per kind in the plan
-    int maxAttempts = 5;       // per record, for transient (retryable) failures
+    int sampleSize = 5;         // sample records per kind in the plan
+    int maxAttempts = 5;        // per record, for transient (retryable) failures
     int retryBaseDelayMs = 200; // first backoff; doubles per attempt, with jitter
 };
 
 struct RunProgress
 {
-    enum class Phase { Reading, Sending, Done };
+    enum class Phase
+    {
+        Reading,
+        Sending,
+        Done
+    };
     Phase phase = Phase::Reading;
     std::int64_t rowsRead = 0;
     std::int64_t toSend = 0;

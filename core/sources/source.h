@@ -13,8 +13,8 @@ namespace sluice {
 
 struct SourceQuery
 {
-    std::string sql;   // either SQL text...
-    std::string table; // ...or a table (file) name
+    std::string sql;                   // either SQL text...
+    std::string table;                 // ...or a table (file) name
     std::optional<std::int64_t> limit; // pushed into the query where the source can
 };
 

@@ -23,13 +23,14 @@ const SourceDriver *findSourceDriver(std::string_view kind)
     return nullptr;
 }
 
-Result<std::unique_ptr<Source>> createSource(const std::string &kind, const nlohmann::json &settings,
-                                             const DriverContext &context)
+Result<std::unique_ptr<Source>>
+createSource(const std::string &kind, const nlohmann::json &settings, const DriverContext &context)
 {
     const SourceDriver *driver = findSourceDriver(kind);
     if (!driver)
-        return fail(ErrorKind::Invalid, "\"" + kind + "\" is not a source type this version of "
-                                                      "Sluice knows.");
+        return fail(ErrorKind::Invalid, "\"" + kind +
+                                            "\" is not a source type this version of "
+                                            "Sluice knows.");
     if (auto msg = validateSettings(driver->info, settings); !msg.empty())
         return fail(ErrorKind::Invalid, msg);
     return driver->create(settings, context);

@@ -19,7 +19,7 @@ struct SourceDriver
 const std::vector<SourceDriver> &sourceDrivers();
 const SourceDriver *findSourceDriver(std::string_view kind);
 // Validates the settings and creates the source; a clear error for an unknown kind.
-Result<std::unique_ptr<Source>> createSource(const std::string &kind, const nlohmann::json &settings,
-                                             const DriverContext &context);
+Result<std::unique_ptr<Source>>
+createSource(const std::string &kind, const nlohmann::json &settings, const DriverContext &context);
 
 } // namespace sluice

@@ -25,7 +25,8 @@ std::string quoteIdentifier(std::string_view name)
 std::string trimStatement(std::string_view sql)
 {
     std::size_t end = sql.size();
-    while (end > 0 && (std::isspace(static_cast<unsigned char>(sql[end - 1])) || sql[end - 1] == ';'))
+    while (end > 0 &&
+           (std::isspace(static_cast<unsigned char>(sql[end - 1])) || sql[end - 1] == ';'))
         --end;
     std::size_t begin = 0;
     while (begin < end && std::isspace(static_cast<unsigned char>(sql[begin])))
@@ -37,8 +38,9 @@ Result<SqliteDb> openReadOnly(const std::filesystem::path &path)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
-        return fail(ErrorKind::NotFound, "The SQLite file " + path.string() +
-                                             " does not exist. Check the path in the connection settings.");
+        return fail(ErrorKind::NotFound,
+                    "The SQLite file " + path.string() +
+                        " does not exist. Check the path in the connection settings.");
     if (std::filesystem::is_directory(path, ec))
         return fail(ErrorKind::Invalid, path.string() + " is a folder, not a SQLite file. "
                                                         "Choose the database file itself.");
@@ -67,8 +69,8 @@ public:
         m_columns.reserve(n);
         for (int i = 0; i < n; ++i) {
             const char *decl = sqlite3_column_decltype(s, i);
-            m_columns.push_back(
-                Column{sqlite3_column_name(s, i), decl ? columnTypeFromSql(decl) : ColumnType::Unknown});
+            m_columns.push_back(Column{sqlite3_column_name(s, i),
+                                       decl ? columnTypeFromSql(decl) : ColumnType::Unknown});
         }
     }
 
@@ -140,11 +142,15 @@ private:
 
 DriverInfo sqliteSourceDriverInfo()
 {
-    return DriverInfo{
-        "sqlite",
-        "SQLite database",
-        {SettingSpec{"path", "Database file", SettingKind::FilePath, nullptr, true, {},
-                     "The .db or .sqlite file. Sluice opens it read-only."}}};
+    return DriverInfo{"sqlite",
+                      "SQLite database",
+                      {SettingSpec{"path",
+                                   "Database file",
+                                   SettingKind::FilePath,
+                                   nullptr,
+                                   true,
+                                   {},
+                                   "The .db or .sqlite file. Sluice opens it read-only."}}};
 }
 
 Result<std::unique_ptr<Source>> createSqliteSource(const nlohmann::json &settings,
@@ -161,7 +167,8 @@ Result<std::unique_ptr<RowStream>> SqliteSource::open(const SourceQuery &query)
     std::string sql = query.table.empty() ? trimStatement(query.sql)
                                           : "SELECT * FROM " + quoteIdentifier(query.table);
     if (sql.empty())
-        return fail(ErrorKind::Invalid, "The model has no SQL. Write a SELECT query or pick a table.");
+        return fail(ErrorKind::Invalid,
+                    "The model has no SQL. Write a SELECT query or pick a table.");
     // Reject more than one statement before wrapping: "SELECT 1; DELETE …" must not slip through.
     {
         sqlite3_stmt *probe = nullptr;
@@ -173,18 +180,21 @@ Result<std::unique_ptr<RowStream>> SqliteSource::open(const SourceQuery &query)
             if (offset >= 0)
                 msg += " (at character " + std::to_string(offset + 1) + ")";
             if (!query.table.empty())
-                msg = "The table \"" + query.table + "\" cannot be read: " +
-                      sqlite3_errmsg(db->handle()) + ". Check the table name.";
+                msg = "The table \"" + query.table +
+                      "\" cannot be read: " + sqlite3_errmsg(db->handle()) +
+                      ". Check the table name.";
             return fail(ErrorKind::Invalid, msg + ".");
         }
         const bool readOnly = probe && sqlite3_stmt_readonly(probe);
         const bool empty = probe == nullptr;
         sqlite3_finalize(probe);
         if (empty)
-            return fail(ErrorKind::Invalid, "The model's SQL is only a comment. Write a SELECT query.");
-        if (tail && trimStatement(tail).size() > 0)
             return fail(ErrorKind::Invalid,
-                        "The model's SQL holds more than one statement. A model is one SELECT query.");
+                        "The model's SQL is only a comment. Write a SELECT query.");
+        if (tail && trimStatement(tail).size() > 0)
+            return fail(
+                ErrorKind::Invalid,
+                "The model's SQL holds more than one statement. A model is one SELECT query.");
         if (!readOnly)
             return fail(ErrorKind::Invalid, "The model's SQL would change the database. A model "
                                             "can only read: write a SELECT query.");
@@ -226,7 +236,8 @@ Result<std::vector<TableInfo>> SqliteSource::tables()
                 return std::unexpected(row.error());
             if (!*row)
                 break;
-            t.columns.push_back(Column{cols->columnText(0), columnTypeFromSql(cols->columnTextView(1))});
+            t.columns.push_back(
+                Column{cols->columnText(0), columnTypeFromSql(cols->columnTextView(1))});
         }
     }
     return out;

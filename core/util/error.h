@@ -7,7 +7,8 @@
 
 namespace sluice {
 
-enum class ErrorKind {
+enum class ErrorKind
+{
     Usage,       // the caller asked for something malformed
     NotFound,    // a named thing does not exist
     Invalid,     // input exists but is not acceptable (bad SQL, bad key, bad config)

@@ -55,7 +55,12 @@ private:
 class SqliteDb
 {
 public:
-    enum class Mode { ReadOnly, ReadWrite, ReadWriteCreate };
+    enum class Mode
+    {
+        ReadOnly,
+        ReadWrite,
+        ReadWriteCreate
+    };
 
     SqliteDb() = default;
     SqliteDb(SqliteDb &&other) noexcept;

@@ -12,8 +12,8 @@ nlohmann::json connectionJson(const ConnectionDef &c)
             {"settings", c.settings}};
 }
 
-Result<std::string> requireString(const nlohmann::json &j, const char *key, const std::string &where,
-                                  bool required = true)
+Result<std::string> requireString(const nlohmann::json &j, const char *key,
+                                  const std::string &where, bool required = true)
 {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
@@ -81,8 +81,9 @@ Result<ImportSummary> importInto(Workspace &ws, const nlohmann::json &config)
         TRY_ASSIGN(role, requireString(j, "role", where));
         TRY_ASSIGN(kind, requireString(j, "kind", where));
         if (role != "source" && role != "destination")
-            return fail(ErrorKind::Invalid, where + " (\"" + name +
-                                                "\"): \"role\" must be \"source\" or \"destination\".");
+            return fail(ErrorKind::Invalid,
+                        where + " (\"" + name +
+                            "\"): \"role\" must be \"source\" or \"destination\".");
         ConnectionDef c;
         if (auto existing = ws.connectionByName(name))
             c.id = existing->id;
@@ -131,8 +132,9 @@ Result<ImportSummary> importInto(Workspace &ws, const nlohmann::json &config)
     for (std::size_t i = 0; i < syncs.size(); ++i) {
         const auto &j = syncs[i];
         const std::string where0 = "Sync " + std::to_string(i + 1);
-        if (auto r = checkKeys(j, {"name", "model", "destination", "object", "mode", "key_field",
-                                   "mapping", "schedule", "options", "enabled"},
+        if (auto r = checkKeys(j,
+                               {"name", "model", "destination", "object", "mode", "key_field",
+                                "mapping", "schedule", "options", "enabled"},
                                where0);
             !r)
             return std::unexpected(r.error());

@@ -63,7 +63,8 @@ Result<SyncOptions> SyncOptions::fromJson(const nlohmann::json &json)
         } else if (it.key() == "batch_size") {
             if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
                 it->get<std::int64_t>() > 100000)
-                return fail(ErrorKind::Invalid, "\"batch_size\" must be a whole number from 1 to 100000.");
+                return fail(ErrorKind::Invalid,
+                            "\"batch_size\" must be a whole number from 1 to 100000.");
             o.batchSize = it->get<std::size_t>();
         } else {
             return fail(ErrorKind::Invalid, "Unknown sync option \"" + it.key() +
@@ -84,7 +85,8 @@ std::string utcNowIso()
     gmtime_r(&t, &tm);
     char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms));
     return buf;
 }
 

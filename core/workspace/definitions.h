@@ -13,7 +13,11 @@
 
 namespace sluice {
 
-enum class ConnectionRole { Source, Destination };
+enum class ConnectionRole
+{
+    Source,
+    Destination
+};
 const char *connectionRoleName(ConnectionRole role);
 
 struct ConnectionDef
@@ -21,7 +25,7 @@ struct ConnectionDef
     std::int64_t id = 0;
     std::string name;
     ConnectionRole role = ConnectionRole::Source;
-    std::string kind; // driver kind, e.g. "sqlite", "csv"
+    std::string kind;                                   // driver kind, e.g. "sqlite", "csv"
     nlohmann::json settings = nlohmann::json::object(); // never holds a secret
 };
 
@@ -52,7 +56,7 @@ struct SyncDef
     std::string name;
     std::int64_t modelId = 0;
     std::int64_t destinationId = 0;
-    std::string object;   // destination object: a file name, a CRM object, a sheet tab
+    std::string object; // destination object: a file name, a CRM object, a sheet tab
     SyncMode mode = SyncMode::Upsert;
     std::string keyField; // destination field matched against the model's primary key
     Mapping mapping;
@@ -61,7 +65,14 @@ struct SyncDef
     bool enabled = true;
 };
 
-enum class RunStatus { Running, Succeeded, Partial, Failed, Cancelled };
+enum class RunStatus
+{
+    Running,
+    Succeeded,
+    Partial,
+    Failed,
+    Cancelled
+};
 const char *runStatusName(RunStatus status);
 std::optional<RunStatus> runStatusFromName(std::string_view name);
 

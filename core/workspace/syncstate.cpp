@@ -82,17 +82,18 @@ Result<void> SyncState::begin()
     return r;
 }
 
-Result<void> SyncState::acknowledge(std::int64_t keyHash, std::string_view key, std::int64_t rowHash,
-                                    std::string_view destId, bool isNew)
+Result<void> SyncState::acknowledge(std::int64_t keyHash, std::string_view key,
+                                    std::int64_t rowHash, std::string_view destId, bool isNew)
 {
-    auto s = isNew ? statement(m_insert, "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, "
-                                         "dest_id, rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0)")
-                   : statement(m_ack,
-                               "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, dest_id, "
-                               "rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (sync_id, "
-                               "key_hash) DO UPDATE SET key=excluded.key, row_hash=excluded.row_hash, "
-                               "dest_id=CASE WHEN excluded.dest_id <> '' THEN excluded.dest_id ELSE "
-                               "dest_id END, rejected=0");
+    auto s =
+        isNew ? statement(m_insert, "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, "
+                                    "dest_id, rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0)")
+              : statement(m_ack,
+                          "INSERT INTO sync_state (sync_id, key_hash, key, row_hash, dest_id, "
+                          "rejected) VALUES (?1, ?2, ?3, ?4, ?5, 0) ON CONFLICT (sync_id, "
+                          "key_hash) DO UPDATE SET key=excluded.key, row_hash=excluded.row_hash, "
+                          "dest_id=CASE WHEN excluded.dest_id <> '' THEN excluded.dest_id ELSE "
+                          "dest_id END, rejected=0");
     if (!s)
         return std::unexpected(s.error());
     (*s)->bind(1, m_syncId);
@@ -139,8 +140,9 @@ Result<void> SyncState::addRejection(std::int64_t runId, std::string_view key, O
 
 Result<void> SyncState::setCheckpoint(std::string_view checkpoint)
 {
-    auto s = statement(m_checkpoint,
-                       "INSERT OR REPLACE INTO sync_checkpoints (sync_id, checkpoint) VALUES (?, ?)");
+    auto s =
+        statement(m_checkpoint,
+                  "INSERT OR REPLACE INTO sync_checkpoints (sync_id, checkpoint) VALUES (?, ?)");
     if (!s)
         return std::unexpected(s.error());
     (*s)->bind(1, m_syncId);

@@ -31,8 +31,8 @@ ConnectionDef readConnection(const SqliteStatement &s)
     ConnectionDef c;
     c.id = s.columnInt(0);
     c.name = s.columnText(1);
-    c.role = s.columnTextView(2) == "destination" ? ConnectionRole::Destination
-                                                  : ConnectionRole::Source;
+    c.role =
+        s.columnTextView(2) == "destination" ? ConnectionRole::Destination : ConnectionRole::Source;
     c.kind = s.columnText(3);
     c.settings = parseJsonColumn(s.columnTextView(4), nlohmann::json::object());
     return c;
@@ -155,9 +155,9 @@ Result<Workspace> Workspace::open(const std::filesystem::path &path)
                                        " is a folder. Give the path of a workspace file instead.");
     auto db = SqliteDb::open(path, SqliteDb::Mode::ReadWriteCreate);
     if (!db)
-        return fail(ErrorKind::Io,
-                    "Cannot open the workspace " + path.string() + ": " + db.error().message +
-                        ". Check that the folder exists and is writable.");
+        return fail(ErrorKind::Io, "Cannot open the workspace " + path.string() + ": " +
+                                       db.error().message +
+                                       ". Check that the folder exists and is writable.");
     Workspace ws(std::filesystem::absolute(path), std::move(*db));
     // Before anything writes: a file that is not SQLite fails here ("file is not a database"),
     // and version 0 with tables in it is somebody else's database (say, a warehouse picked by
@@ -176,8 +176,8 @@ Result<Workspace> Workspace::open(const std::filesystem::path &path)
                                             "file, or give a new file name to create one.");
     *probe = SqliteStatement();
     if (auto r = ws.m_db.exec("PRAGMA journal_mode=WAL"); !r)
-        return fail(ErrorKind::Io, "Cannot open the workspace " + path.string() + ": " +
-                                       r.error().message + ".");
+        return fail(ErrorKind::Io,
+                    "Cannot open the workspace " + path.string() + ": " + r.error().message + ".");
     TRY(ws.m_db.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL"));
     if (auto r = ws.migrate(); !r)
         return std::unexpected(r.error());
@@ -232,14 +232,15 @@ Result<void> Workspace::migrate()
 Result<std::vector<ConnectionDef>> Workspace::connections()
 {
     return queryAll<ConnectionDef>(
-        m_db, "SELECT id, name, role, kind, settings FROM connections ORDER BY name", readConnection);
+        m_db, "SELECT id, name, role, kind, settings FROM connections ORDER BY name",
+        readConnection);
 }
 
 Result<ConnectionDef> Workspace::connection(std::int64_t id)
 {
-    return queryOne<ConnectionDef>(m_db,
-                                   "SELECT id, name, role, kind, settings FROM connections WHERE id=?",
-                                   readConnection, id, "The connection no longer exists.");
+    return queryOne<ConnectionDef>(
+        m_db, "SELECT id, name, role, kind, settings FROM connections WHERE id=?", readConnection,
+        id, "The connection no longer exists.");
 }
 
 Result<ConnectionDef> Workspace::connectionByName(const std::string &name)
@@ -262,15 +263,15 @@ Result<std::int64_t> Workspace::saveConnection(const ConnectionDef &c)
     }
     if (!info)
         return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": \"" + c.kind +
-                                            "\" is not a known " +
-                                            connectionRoleName(c.role) + " type.");
+                                            "\" is not a known " + connectionRoleName(c.role) +
+                                            " type.");
     if (auto msg = validateSettings(*info, c.settings); !msg.empty())
         return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": " + msg);
     for (const auto &spec : info->settings) {
         if (spec.kind == SettingKind::Secret && c.settings.contains(spec.key))
-            return fail(ErrorKind::Invalid,
-                        "Connection \"" + c.name + "\": the secret \"" + spec.label +
-                            "\" cannot be stored in the workspace file.");
+            return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": the secret \"" +
+                                                spec.label +
+                                                "\" cannot be stored in the workspace file.");
     }
     const std::string now = utcNowIso();
     const std::string settings = c.settings.dump();
@@ -304,11 +305,10 @@ Result<std::int64_t> Workspace::saveConnection(const ConnectionDef &c)
     s->bind(5, now);
     s->bind(6, c.id);
     if (auto r = s->exec(); !r)
-        return fail(ErrorKind::Invalid,
-                    "Cannot save the connection \"" + c.name + "\": " +
-                        (r.error().message.find("UNIQUE") != std::string::npos
-                             ? "another connection already has that name."
-                             : r.error().message));
+        return fail(ErrorKind::Invalid, "Cannot save the connection \"" + c.name + "\": " +
+                                            (r.error().message.find("UNIQUE") != std::string::npos
+                                                 ? "another connection already has that name."
+                                                 : r.error().message));
     return c.id;
 }
 
@@ -337,15 +337,15 @@ Result<std::vector<ModelDef>> Workspace::models()
 
 Result<ModelDef> Workspace::model(std::int64_t id)
 {
-    return queryOne<ModelDef>(m_db, std::string("SELECT ") + kModelColumns +
-                                        " FROM models WHERE id=?",
+    return queryOne<ModelDef>(m_db,
+                              std::string("SELECT ") + kModelColumns + " FROM models WHERE id=?",
                               readModel, id, "The model no longer exists.");
 }
 
 Result<ModelDef> Workspace::modelByName(const std::string &name)
 {
-    return queryOne<ModelDef>(m_db, std::string("SELECT ") + kModelColumns +
-                                        " FROM models WHERE name=?",
+    return queryOne<ModelDef>(m_db,
+                              std::string("SELECT ") + kModelColumns + " FROM models WHERE name=?",
                               readModel, name, "There is no model named \"" + name + "\".");
 }
 
@@ -362,7 +362,8 @@ Result<std::int64_t> Workspace::saveModel(const ModelDef &m)
                                             "identifies each row (e.g. an id or an email).");
     auto conn = connection(m.connectionId);
     if (!conn)
-        return fail(ErrorKind::Invalid, "Model \"" + m.name + "\": its source connection does not exist.");
+        return fail(ErrorKind::Invalid,
+                    "Model \"" + m.name + "\": its source connection does not exist.");
     if (conn->role != ConnectionRole::Source)
         return fail(ErrorKind::Invalid, "Model \"" + m.name + "\": \"" + conn->name +
                                             "\" is a destination, not a source.");
@@ -385,11 +386,10 @@ Result<std::int64_t> Workspace::saveModel(const ModelDef &m)
     if (m.id != 0)
         s->bind(8, m.id);
     if (auto r = s->exec(); !r)
-        return fail(ErrorKind::Invalid,
-                    "Cannot save the model \"" + m.name + "\": " +
-                        (r.error().message.find("UNIQUE") != std::string::npos
-                             ? "another model already has that name."
-                             : r.error().message));
+        return fail(ErrorKind::Invalid, "Cannot save the model \"" + m.name + "\": " +
+                                            (r.error().message.find("UNIQUE") != std::string::npos
+                                                 ? "another model already has that name."
+                                                 : r.error().message));
     return m.id == 0 ? m_db.lastInsertId() : m.id;
 }
 
@@ -400,7 +400,8 @@ Result<void> Workspace::removeModel(std::int64_t id)
         return std::unexpected(s.error());
     s->bind(1, id);
     if (auto r = s->exec(); !r)
-        return fail(ErrorKind::Invalid, "This model is still used by a sync. Delete the sync first.");
+        return fail(ErrorKind::Invalid,
+                    "This model is still used by a sync. Delete the sync first.");
     return {};
 }
 
@@ -411,8 +412,8 @@ static constexpr const char *kSyncColumns = "id, name, model_id, destination_id,
 
 Result<std::vector<SyncDef>> Workspace::syncs()
 {
-    return queryAll<SyncDef>(m_db, std::string("SELECT ") + kSyncColumns + " FROM syncs ORDER BY name",
-                             readSync);
+    return queryAll<SyncDef>(
+        m_db, std::string("SELECT ") + kSyncColumns + " FROM syncs ORDER BY name", readSync);
 }
 
 Result<SyncDef> Workspace::sync(std::int64_t id)
@@ -423,7 +424,8 @@ Result<SyncDef> Workspace::sync(std::int64_t id)
 
 Result<SyncDef> Workspace::syncByName(const std::string &name)
 {
-    return queryOne<SyncDef>(m_db, std::string("SELECT ") + kSyncColumns + " FROM syncs WHERE name=?",
+    return queryOne<SyncDef>(m_db,
+                             std::string("SELECT ") + kSyncColumns + " FROM syncs WHERE name=?",
                              readSync, name, "There is no sync named \"" + name + "\".");
 }
 
@@ -432,22 +434,26 @@ Result<std::int64_t> Workspace::saveSync(const SyncDef &d)
     if (d.name.empty())
         return fail(ErrorKind::Invalid, "A sync needs a name.");
     if (d.object.empty())
-        return fail(ErrorKind::Invalid, "Sync \"" + d.name + "\" needs a destination object (e.g. a file name).");
+        return fail(ErrorKind::Invalid,
+                    "Sync \"" + d.name + "\" needs a destination object (e.g. a file name).");
     if (d.mapping.fields.empty())
-        return fail(ErrorKind::Invalid, "Sync \"" + d.name + "\" maps no fields. Map at least one column.");
+        return fail(ErrorKind::Invalid,
+                    "Sync \"" + d.name + "\" maps no fields. Map at least one column.");
     if (!model(d.modelId))
         return fail(ErrorKind::Invalid, "Sync \"" + d.name + "\": its model does not exist.");
     auto dest = connection(d.destinationId);
     if (!dest || dest->role != ConnectionRole::Destination)
-        return fail(ErrorKind::Invalid, "Sync \"" + d.name + "\": its destination connection does not exist.");
+        return fail(ErrorKind::Invalid,
+                    "Sync \"" + d.name + "\": its destination connection does not exist.");
     const std::string now = utcNowIso();
-    auto s = d.id == 0
-                 ? m_db.prepare("INSERT INTO syncs (name, model_id, destination_id, object, mode, "
-                                "key_field, mapping, schedule, options, enabled, created_at, "
-                                "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
-                 : m_db.prepare("UPDATE syncs SET name=?1, model_id=?2, destination_id=?3, "
-                                "object=?4, mode=?5, key_field=?6, mapping=?7, schedule=?8, "
-                                "options=?9, enabled=?10, updated_at=?11 WHERE id=?12");
+    auto s =
+        d.id == 0
+            ? m_db.prepare("INSERT INTO syncs (name, model_id, destination_id, object, mode, "
+                           "key_field, mapping, schedule, options, enabled, created_at, "
+                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
+            : m_db.prepare("UPDATE syncs SET name=?1, model_id=?2, destination_id=?3, "
+                           "object=?4, mode=?5, key_field=?6, mapping=?7, schedule=?8, "
+                           "options=?9, enabled=?10, updated_at=?11 WHERE id=?12");
     if (!s)
         return std::unexpected(s.error());
     s->bind(1, d.name);
@@ -464,11 +470,10 @@ Result<std::int64_t> Workspace::saveSync(const SyncDef &d)
     if (d.id != 0)
         s->bind(12, d.id);
     if (auto r = s->exec(); !r)
-        return fail(ErrorKind::Invalid,
-                    "Cannot save the sync \"" + d.name + "\": " +
-                        (r.error().message.find("UNIQUE") != std::string::npos
-                             ? "another sync already has that name."
-                             : r.error().message));
+        return fail(ErrorKind::Invalid, "Cannot save the sync \"" + d.name + "\": " +
+                                            (r.error().message.find("UNIQUE") != std::string::npos
+                                                 ? "another sync already has that name."
+                                                 : r.error().message));
     return d.id == 0 ? m_db.lastInsertId() : d.id;
 }
 
@@ -476,7 +481,8 @@ Result<void> Workspace::removeSync(std::int64_t id)
 {
     SqliteTransaction tx(m_db);
     TRY(tx.begin());
-    for (const char *sql : {"DELETE FROM sync_state WHERE sync_id=?", "DELETE FROM syncs WHERE id=?"}) {
+    for (const char *sql :
+         {"DELETE FROM sync_state WHERE sync_id=?", "DELETE FROM syncs WHERE id=?"}) {
         auto s = m_db.prepare(sql);
         if (!s)
             return std::unexpected(s.error());
@@ -573,7 +579,8 @@ Result<std::optional<RunRecord>> Workspace::lastRun(std::int64_t syncId)
 Result<std::vector<RejectedRecord>> Workspace::rejectedRecords(std::int64_t runId)
 {
     return queryAll<RejectedRecord>(
-        m_db, "SELECT run_id, key, operation, reason FROM rejected_records WHERE run_id=? ORDER BY id",
+        m_db,
+        "SELECT run_id, key, operation, reason FROM rejected_records WHERE run_id=? ORDER BY id",
         [](const SqliteStatement &s) {
             RejectedRecord r;
             r.runId = s.columnInt(0);
@@ -606,9 +613,9 @@ Result<void> Workspace::closeInterruptedRuns(std::int64_t syncId, const std::str
         if (!processAlive(pid))
             dead.push_back(s->columnInt(0));
         else
-            return fail(ErrorKind::Invalid,
-                        "This sync is already running (process " + std::to_string(pid) +
-                            "). Wait for it to finish or stop it first.");
+            return fail(ErrorKind::Invalid, "This sync is already running (process " +
+                                                std::to_string(pid) +
+                                                "). Wait for it to finish or stop it first.");
     }
     auto u = m_db.prepare("UPDATE runs SET status='failed', error=? WHERE id=?");
     if (!u)

@@ -61,7 +61,10 @@ public:
     Result<void> closeInterruptedRuns(std::int64_t syncId, const std::string &message);
 
 private:
-    Workspace(std::filesystem::path path, SqliteDb db) : m_path(std::move(path)), m_db(std::move(db)) {}
+    Workspace(std::filesystem::path path, SqliteDb db)
+        : m_path(std::move(path)), m_db(std::move(db))
+    {
+    }
     Result<void> migrate();
 
     std::filesystem::path m_path;

@@ -44,7 +44,9 @@ Measure runChild(const std::vector<std::string> &argv, const std::string &outPat
         _exit(127);
     }
     int status = 0;
-    struct rusage usage{};
+    struct rusage usage
+    {
+    };
     wait4(pid, &status, 0, &usage);
     Measure m;
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -89,28 +91,35 @@ int main(int argc, char **argv)
     {
         auto db = SqliteDb::open(source, SqliteDb::Mode::ReadWriteCreate);
         check(db.has_value(), "cannot create the source");
-        check(db->exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                       "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name "
-                       "TEXT, email TEXT, company TEXT, city TEXT, plan TEXT, seats INTEGER, mrr "
-                       "REAL, signed_up TEXT);"
-                       "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " +
-                       std::to_string(rows) +
-                       ") INSERT INTO contacts SELECT x, 'First' || (x % 997), 'Last' || (x % 1009), "
-                       "'user' || x || '@example.com', 'Company ' || (x % 5000), 'City ' || (x % 300), "
-                       "CASE x % 4 WHEN 0 THEN 'free' WHEN 1 THEN 'starter' WHEN 2 THEN 'growth' ELSE "
-                       "'enterprise' END, x % 200, (x % 100000) / 100.0, date('2020-01-01', '+' || (x "
-                       "% 2000) || ' days') FROM n;")
-                  .has_value(),
-              "cannot fill the source");
+        check(
+            db->exec(
+                  "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                  "CREATE TABLE contacts (id INTEGER PRIMARY KEY, first_name TEXT, last_name "
+                  "TEXT, email TEXT, company TEXT, city TEXT, plan TEXT, seats INTEGER, mrr "
+                  "REAL, signed_up TEXT);"
+                  "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " +
+                  std::to_string(rows) +
+                  ") INSERT INTO contacts SELECT x, 'First' || (x % 997), 'Last' || (x % 1009), "
+                  "'user' || x || '@example.com', 'Company ' || (x % 5000), 'City ' || (x % 300), "
+                  "CASE x % 4 WHEN 0 THEN 'free' WHEN 1 THEN 'starter' WHEN 2 THEN 'growth' ELSE "
+                  "'enterprise' END, x % 200, (x % 100000) / 100.0, date('2020-01-01', '+' || (x "
+                  "% 2000) || ' days') FROM n;")
+                .has_value(),
+            "cannot fill the source");
     }
-    const std::string query = "SELECT id, first_name, last_name, email, company, city, plan, seats, "
-                              "mrr, signed_up FROM contacts";
+    const std::string query =
+        "SELECT id, first_name, last_name, email, company, city, plan, seats, "
+        "mrr, signed_up FROM contacts";
     {
         auto ws = Workspace::open(wsPath);
         check(ws.has_value(), "cannot create the workspace");
-        ConnectionDef src{0, "Bench", ConnectionRole::Source, "sqlite", {{"path", source.string()}}};
+        ConnectionDef src{
+            0, "Bench", ConnectionRole::Source, "sqlite", {{"path", source.string()}}};
         src.id = ws->saveConnection(src).value();
-        ConnectionDef dst{0, "Out", ConnectionRole::Destination, "csv",
+        ConnectionDef dst{0,
+                          "Out",
+                          ConnectionRole::Destination,
+                          "csv",
                           {{"folder", (dir / "out").string()}, {"format", "snapshot"}}};
         dst.id = ws->saveConnection(dst).value();
         ModelDef m{0, "contacts", src.id, query, "", "id", ""};
@@ -133,7 +142,8 @@ int main(int argc, char **argv)
     check(a.exitCode == 0, "sqlite3 failed (is the sqlite3 package installed?)");
     std::filesystem::remove(floorOut);
 
-    const std::vector<std::string> run = {cli, "--workspace", wsPath.string(), "run", "bench", "--json"};
+    const std::vector<std::string> run = {cli,   "--workspace", wsPath.string(),
+                                          "run", "bench",       "--json"};
     const Measure b = runChild(run, (dir / "b.json").string());
     check(b.exitCode == 0, "first sync failed (see b.json)");
     {

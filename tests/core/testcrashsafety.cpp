@@ -10,9 +10,9 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <csignal>
 #include <map>
 #include <random>
-#include <csignal>
 #include <sys/types.h>
 
 using namespace sluice;
@@ -50,7 +50,8 @@ private:
     {
         QProcess p;
         p.setProgram(QString::fromStdString(cli()));
-        p.setArguments({"--workspace", QString::fromStdString(ws().string()), "run", sync, "--json"});
+        p.setArguments(
+            {"--workspace", QString::fromStdString(ws().string()), "run", sync, "--json"});
         p.start();
         if (!p.waitForStarted())
             qFatal("cannot start %s", cli().c_str());
@@ -149,9 +150,8 @@ private:
             verify();
         }
         // Kills that all landed after the run ended would prove nothing.
-        QVERIFY2(killed * 2 >= rounds, qPrintable(QString("only %1 of %2 kills landed mid-run")
-                                                      .arg(killed)
-                                                      .arg(rounds)));
+        QVERIFY2(killed * 2 >= rounds,
+                 qPrintable(QString("only %1 of %2 kills landed mid-run").arg(killed).arg(rounds)));
     }
 
 private Q_SLOTS:
@@ -163,17 +163,24 @@ private Q_SLOTS:
         qDebug() << "seed" << seed;
         m_random.seed(seed);
         m_dir = m_tmp.path().toStdString();
-        sourceSql("CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, email TEXT);"
-                  "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " +
-                  std::to_string(kRows) +
-                  ") INSERT INTO people SELECT x, 'Person ' || x, 'p' || x || '@example.com' FROM n;");
+        sourceSql(
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, email TEXT);"
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " +
+            std::to_string(kRows) +
+            ") INSERT INTO people SELECT x, 'Person ' || x, 'p' || x || '@example.com' FROM n;");
         auto w = Workspace::open(ws()).value();
         ConnectionDef src{0, "Source", ConnectionRole::Source, "sqlite", {{"path", "source.db"}}};
         src.id = w.saveConnection(src).value();
-        ConnectionDef snap{0, "Snapshots", ConnectionRole::Destination, "csv",
+        ConnectionDef snap{0,
+                           "Snapshots",
+                           ConnectionRole::Destination,
+                           "csv",
                            {{"folder", "out"}, {"format", "snapshot"}}};
         snap.id = w.saveConnection(snap).value();
-        ConnectionDef log{0, "Log", ConnectionRole::Destination, "csv",
+        ConnectionDef log{0,
+                          "Log",
+                          ConnectionRole::Destination,
+                          "csv",
                           {{"folder", "out"}, {"format", "changes"}}};
         log.id = w.saveConnection(log).value();
         ModelDef m{0, "people", src.id, "SELECT id, name, email FROM people", "", "id", ""};

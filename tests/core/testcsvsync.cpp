@@ -38,7 +38,10 @@ private:
 
     static void useChangeLog(Fixture &f, SyncMode mode)
     {
-        ConnectionDef log{0, "Log", ConnectionRole::Destination, "csv",
+        ConnectionDef log{0,
+                          "Log",
+                          ConnectionRole::Destination,
+                          "csv",
                           {{"folder", "out"}, {"format", "changes"}}};
         f.sync().destinationId = f.ws().saveConnection(log).value();
         f.sync().mode = mode;
@@ -124,7 +127,8 @@ private Q_SLOTS:
         auto r = runSaved(f);
         QCOMPARE(r.record.status, RunStatus::Succeeded);
         auto rows = readCsv(file);
-        QCOMPARE(rows[0], (std::vector<std::string>{"operation", "synced_at", "id", "name", "email"}));
+        QCOMPARE(rows[0],
+                 (std::vector<std::string>{"operation", "synced_at", "id", "name", "email"}));
         QCOMPARE(rows.size(), 1u + 5 + 2);
         QCOMPARE(rows[6][0], std::string("upsert"));
         QCOMPARE(rows[6][4], std::string("new@example.com"));
@@ -155,7 +159,8 @@ private Q_SLOTS:
         Fixture f(3, SyncMode::Upsert);
         auto r = runSaved(f);
         QCOMPARE(r.record.status, RunStatus::Failed);
-        QVERIFY2(r.record.error.find("it supports: mirror") != std::string::npos, r.record.error.c_str());
+        QVERIFY2(r.record.error.find("it supports: mirror") != std::string::npos,
+                 r.record.error.c_str());
         QVERIFY(!std::filesystem::exists(f.dir() / "out" / "people.csv"));
     }
 

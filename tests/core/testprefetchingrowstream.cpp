@@ -15,7 +15,10 @@ namespace {
 class CountingStream : public RowStream
 {
 public:
-    CountingStream(int n, int failAt = 0, int blockAt = 0) : m_n(n), m_failAt(failAt), m_blockAt(blockAt) {}
+    CountingStream(int n, int failAt = 0, int blockAt = 0)
+        : m_n(n), m_failAt(failAt), m_blockAt(blockAt)
+    {
+    }
     const std::vector<Column> &columns() const override { return m_columns; }
     Result<bool> next(Row &row) override
     {

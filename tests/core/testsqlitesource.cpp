@@ -34,12 +34,13 @@ private Q_SLOTS:
     {
         m_db = m_tmp.path().toStdString() + "/w.db";
         auto db = SqliteDb::open(m_db, SqliteDb::Mode::ReadWriteCreate).value();
-        QVERIFY(db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, born DATE, "
-                        "data BLOB, flag BOOLEAN);"
-                        "INSERT INTO t VALUES (1, 'Zoë', 1.5, '2024-02-29', x'00ff', 1),"
-                        "(2, '', NULL, NULL, NULL, 0), (3, 'a\"b,c\nd', -2.25, '1999-12-31', NULL, 1);"
-                        "CREATE VIEW v AS SELECT id, name FROM t WHERE id > 1;")
-                    .has_value());
+        QVERIFY(
+            db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, score REAL, born DATE, "
+                    "data BLOB, flag BOOLEAN);"
+                    "INSERT INTO t VALUES (1, 'Zoë', 1.5, '2024-02-29', x'00ff', 1),"
+                    "(2, '', NULL, NULL, NULL, 0), (3, 'a\"b,c\nd', -2.25, '1999-12-31', NULL, 1);"
+                    "CREATE VIEW v AS SELECT id, name FROM t WHERE id > 1;")
+                .has_value());
     }
 
     void readsValuesAndTypes()
@@ -74,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(readAll(**s2).size(), 1u);
         auto missing = src.open(SourceQuery{"", "nope", std::nullopt});
         QVERIFY(!missing);
-        QVERIFY2(missing.error().message.find("\"nope\"") != std::string::npos, missing.error().message.c_str());
+        QVERIFY2(missing.error().message.find("\"nope\"") != std::string::npos,
+                 missing.error().message.c_str());
     }
 
     void neverWrites_data()
@@ -151,9 +153,10 @@ private Q_SLOTS:
     {
         SqliteSource src(m_db);
         // Counting a billion generated rows takes minutes; the first row only comes at the end.
-        auto s = src.open(SourceQuery{"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM "
-                                      "n WHERE x < 1000000000) SELECT count(*) FROM n",
-                                      "", std::nullopt});
+        auto s =
+            src.open(SourceQuery{"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM "
+                                 "n WHERE x < 1000000000) SELECT count(*) FROM n",
+                                 "", std::nullopt});
         QVERIFY(s.has_value());
         RowStream *stream = s->get();
         QElapsedTimer timer;
@@ -179,7 +182,8 @@ private Q_SLOTS:
         auto r2 = createSource("oracle", nlohmann::json::object(), DriverContext{});
         QVERIFY(!r2);
         QVERIFY(r2.error().message.find("not a source type") != std::string::npos);
-        auto ok = createSource("sqlite", {{"path", "w.db"}}, DriverContext{m_tmp.path().toStdString()});
+        auto ok =
+            createSource("sqlite", {{"path", "w.db"}}, DriverContext{m_tmp.path().toStdString()});
         QVERIFY(ok.has_value());
         QVERIFY((*ok)->open(SourceQuery{"", "t", std::nullopt}).has_value());
     }

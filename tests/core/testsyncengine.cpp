@@ -227,7 +227,8 @@ private Q_SLOTS:
         f.sql("DELETE FROM people");
         auto r2 = f.run();
         QCOMPARE(r2.record.status, RunStatus::Failed);
-        QVERIFY2(r2.record.error.find("delete all 100") != std::string::npos, r2.record.error.c_str());
+        QVERIFY2(r2.record.error.find("delete all 100") != std::string::npos,
+                 r2.record.error.c_str());
         QCOMPARE(f.dest.records.size(), 100u);
 
         // The user allows it for one run.
@@ -384,8 +385,8 @@ private Q_SLOTS:
         Fixture f(5);
         f.sql("UPDATE people SET note = 'not a date' WHERE id = 2");
         f.sql("UPDATE people SET note = '2024-03-01' WHERE id <> 2");
-        f.sync().mapping.fields.push_back(
-            FieldMapping{"note", std::nullopt, "day", {Transform{Transform::Kind::DateFormat, "dd/MM/yyyy"}}});
+        f.sync().mapping.fields.push_back(FieldMapping{
+            "note", std::nullopt, "day", {Transform{Transform::Kind::DateFormat, "dd/MM/yyyy"}}});
         f.saveSync();
         auto r = f.run();
         QCOMPARE(r.record.status, RunStatus::Partial);
@@ -394,7 +395,8 @@ private Q_SLOTS:
         auto rejected = f.ws().rejectedRecords(r.record.id).value();
         QCOMPARE(rejected.size(), 1u);
         QCOMPARE(rejected[0].key, std::string("2"));
-        QVERIFY2(rejected[0].reason.find("not a date") != std::string::npos, rejected[0].reason.c_str());
+        QVERIFY2(rejected[0].reason.find("not a date") != std::string::npos,
+                 rejected[0].reason.c_str());
         QCOMPARE(f.dest.records["1"][3].text, std::string("01/03/2024"));
     }
 

@@ -22,11 +22,15 @@ private:
     {
         ConnectionDef src{0, "Warehouse", ConnectionRole::Source, "sqlite", {{"path", "wh.db"}}};
         src.id = ws.saveConnection(src).value();
-        ConnectionDef dst{0, "Files", ConnectionRole::Destination, "csv",
+        ConnectionDef dst{0,
+                          "Files",
+                          ConnectionRole::Destination,
+                          "csv",
                           {{"folder", "out"}, {"format", "changes"}}};
         dst.id = ws.saveConnection(dst).value();
-        ModelDef m{0, "customers", src.id, "SELECT id, email\nFROM customers -- comment", "", "id",
-                   "Paying customers"};
+        ModelDef m{
+            0,    "customers",       src.id, "SELECT id, email\nFROM customers -- comment", "",
+            "id", "Paying customers"};
         m.id = ws.saveModel(m).value();
         SyncDef s;
         s.name = "Customers → file";
@@ -35,11 +39,13 @@ private:
         s.object = "customers.csv";
         s.mode = SyncMode::Mirror;
         s.keyField = "id";
-        s.mapping.fields = {
-            FieldMapping{"id", std::nullopt, "id", {}},
-            FieldMapping{"email", std::nullopt, "Email",
-                         {Transform{Transform::Kind::Trim, ""}, Transform{Transform::Kind::Lower, ""}}},
-            FieldMapping{"", std::string("Sluice"), "Source", {}}};
+        s.mapping.fields = {FieldMapping{"id", std::nullopt, "id", {}},
+                            FieldMapping{"email",
+                                         std::nullopt,
+                                         "Email",
+                                         {Transform{Transform::Kind::Trim, ""},
+                                          Transform{Transform::Kind::Lower, ""}}},
+                            FieldMapping{"", std::string("Sluice"), "Source", {}}};
         s.options.mirrorMaxDeletePercent = 25;
         s.schedule = {{"type", "manual"}};
         s.id = ws.saveSync(s).value();
@@ -76,18 +82,19 @@ private Q_SLOTS:
                 QVERIFY(db.exec(workspaceMigrations()[v - 1]).has_value());
             QVERIFY(db.exec("PRAGMA user_version=" + std::to_string(from)).has_value());
             if (from >= 1) {
-                QVERIFY(db.exec("INSERT INTO connections VALUES (1, 'W', 'source', 'sqlite', "
-                                "'{\"path\":\"w.db\"}', 'x', 'x');"
-                                "INSERT INTO connections VALUES (2, 'F', 'destination', 'csv', "
-                                "'{\"folder\":\"o\"}', 'x', 'x');"
-                                "INSERT INTO models VALUES (1, 'm', 1, 'SELECT 1 AS id', '', 'id', "
-                                "'', 'x', 'x');"
-                                "INSERT INTO syncs VALUES (1, 's', 1, 2, 'o.csv', 'mirror', 'id', "
-                                "'[{\"column\":\"id\",\"field\":\"id\"}]', '{\"type\":\"manual\"}', "
-                                "'{}', 1, 'x', 'x');"
-                                "INSERT INTO runs (id, sync_id, status, started_at, added) VALUES "
-                                "(1, 1, 'succeeded', '2026-01-01T00:00:00Z', 7);")
-                            .has_value());
+                QVERIFY(
+                    db.exec("INSERT INTO connections VALUES (1, 'W', 'source', 'sqlite', "
+                            "'{\"path\":\"w.db\"}', 'x', 'x');"
+                            "INSERT INTO connections VALUES (2, 'F', 'destination', 'csv', "
+                            "'{\"folder\":\"o\"}', 'x', 'x');"
+                            "INSERT INTO models VALUES (1, 'm', 1, 'SELECT 1 AS id', '', 'id', "
+                            "'', 'x', 'x');"
+                            "INSERT INTO syncs VALUES (1, 's', 1, 2, 'o.csv', 'mirror', 'id', "
+                            "'[{\"column\":\"id\",\"field\":\"id\"}]', '{\"type\":\"manual\"}', "
+                            "'{}', 1, 'x', 'x');"
+                            "INSERT INTO runs (id, sync_id, status, started_at, added) VALUES "
+                            "(1, 1, 'succeeded', '2026-01-01T00:00:00Z', 7);")
+                        .has_value());
             }
         }
         auto ws = Workspace::open(p);
@@ -109,9 +116,10 @@ private Q_SLOTS:
             auto s = w.db().prepare("SELECT type, name, tbl_name FROM sqlite_schema ORDER BY name");
             while (s->step().value_or(false))
                 out += s->columnText(0) + " " + s->columnText(1) + " " + s->columnText(2) + "\n";
-            auto c = w.db().prepare("SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value FROM "
-                                    "sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = "
-                                    "'table' ORDER BY m.name, p.cid");
+            auto c =
+                w.db().prepare("SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value FROM "
+                               "sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = "
+                               "'table' ORDER BY m.name, p.cid");
             while (c->step().value_or(false))
                 out += c->columnText(0) + "." + c->columnText(1) + " " + c->columnText(2) + " " +
                        c->columnText(3) + " " + c->columnText(4) + "\n";
@@ -165,7 +173,8 @@ private Q_SLOTS:
         ConnectionDef missing{0, "X", ConnectionRole::Source, "sqlite", nlohmann::json::object()};
         auto r2 = ws.saveConnection(missing);
         QVERIFY(!r2);
-        QVERIFY2(r2.error().message.find("is required") != std::string::npos, r2.error().message.c_str());
+        QVERIFY2(r2.error().message.find("is required") != std::string::npos,
+                 r2.error().message.c_str());
         ConnectionDef ok{0, "X", ConnectionRole::Source, "sqlite", {{"path", "a.db"}}};
         const auto id = ws.saveConnection(ok).value();
         auto dup = ws.saveConnection(ok);
@@ -201,7 +210,8 @@ private Q_SLOTS:
         QCOMPARE(loaded.mapping, s.mapping);
         QCOMPARE(loaded.mode, s.mode);
         QCOMPARE(loaded.options.mirrorMaxDeletePercent, 25.0);
-        QCOMPARE(ws2.modelByName("customers")->sql, std::string("SELECT id, email\nFROM customers -- comment"));
+        QCOMPARE(ws2.modelByName("customers")->sql,
+                 std::string("SELECT id, email\nFROM customers -- comment"));
 
         // Importing again changes nothing (matched by name).
         QVERIFY(importConfigText(ws2, text).has_value());
@@ -224,12 +234,17 @@ private Q_SLOTS:
             "connections": [{"name": "W", "role": "source", "kind": "sqlite", "settings": {"path": "w.db"}}],
             "models": [{"name": "m", "source": "Nope", "sql": "SELECT 1", "primary_key": "id"}]})");
         QVERIFY(!r3);
-        QVERIFY2(r3.error().message.find("\"Nope\"") != std::string::npos, r3.error().message.c_str());
+        QVERIFY2(r3.error().message.find("\"Nope\"") != std::string::npos,
+                 r3.error().message.c_str());
         QCOMPARE(ws.connections()->size(), 0u);
-        auto r4 = importConfigText(ws, R"({"sluice_config": 1, "syncs": [{"name": "s", "mode": "sideways"}]})");
+        auto r4 = importConfigText(
+            ws, R"({"sluice_config": 1, "syncs": [{"name": "s", "mode": "sideways"}]})");
         QVERIFY(!r4);
-        QVERIFY2(r4.error().message.find("Sync 1 (\"s\")") != std::string::npos, r4.error().message.c_str());
-        auto r5 = importConfigText(ws, R"({"sluice_config": 1, "connections": [{"name": "W", "role": "source", "kind": "sqlite", "settings": {"path": "w.db"}, "password": "x"}]})");
+        QVERIFY2(r4.error().message.find("Sync 1 (\"s\")") != std::string::npos,
+                 r4.error().message.c_str());
+        auto r5 = importConfigText(
+            ws,
+            R"({"sluice_config": 1, "connections": [{"name": "W", "role": "source", "kind": "sqlite", "settings": {"path": "w.db"}, "password": "x"}]})");
         QVERIFY(!r5);
         QVERIFY(r5.error().message.find("unknown key \"password\"") != std::string::npos);
     }

@@ -14,17 +14,17 @@ namespace sluice::test {
 class TestDestination : public Destination
 {
 public:
-    DestinationCaps caps{{SyncMode::Insert, SyncMode::Update, SyncMode::Upsert, SyncMode::Mirror},
-                         false, 100};
+    DestinationCaps caps{
+        {SyncMode::Insert, SyncMode::Update, SyncMode::Upsert, SyncMode::Mirror}, false, 100};
     std::map<std::string, std::vector<Value>> records; // what the destination holds, by key
     std::set<std::string> rejectKeys;                  // rejected with "Invalid record <key>"
     std::map<std::string, int> transientFailures;      // key → remaining Retry answers
     int failAtWrite = -1;                              // this write() call fails as a whole
     bool lost = false;                                 // recordsLost() answer
     int writes = 0;
-    std::function<void(int writes)> onWrite;           // called after each write()
-    std::vector<std::pair<Op, std::string>> log;       // every change that reached write()
-    std::vector<std::string> lastFields;               // from the last openWriter
+    std::function<void(int writes)> onWrite;     // called after each write()
+    std::vector<std::pair<Op, std::string>> log; // every change that reached write()
+    std::vector<std::string> lastFields;         // from the last openWriter
 
     DestinationCaps capabilities() const override { return caps; }
     Result<std::vector<ObjectInfo>> objects() override;
