@@ -6,6 +6,7 @@
 #include "sources/sourceregistry.h"
 #include "workspace/configio.h"
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +25,7 @@ struct Args
     std::vector<std::string> positional;
     std::vector<std::string> flags; // "--json", "--limit=20" style, normalised
     std::string error;
+    bool help = false; // COMMAND --help
 
     bool has(const std::string &flag) const
     {
@@ -62,6 +64,10 @@ Args parse(const std::vector<std::string> &in, std::size_t from,
             a.positional.push_back(s);
             continue;
         }
+        if (s == "--help") {
+            a.help = true;
+            continue;
+        }
         const auto eq = s.find('=');
         const std::string name = s.substr(0, eq);
         if (std::find(valueFlags.begin(), valueFlags.end(), name) != valueFlags.end()) {
@@ -82,6 +88,16 @@ Args parse(const std::vector<std::string> &in, std::size_t from,
         }
     }
     return a;
+}
+
+// A non-negative whole number, all of the text (so "1abc" and "-1" are refused).
+std::optional<std::int64_t> parseCount(const std::string &text)
+{
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < 0)
+        return std::nullopt;
+    return n;
 }
 
 std::string withThousands(std::int64_t n)
@@ -137,7 +153,8 @@ nlohmann::json runJson(const RunRecord &r, const std::string &syncName, bool dry
 {
     return {{"run_id", r.id},
             {"sync", syncName},
-            {"status", dryRun && r.status == RunStatus::Succeeded ? "planned" : runStatusName(r.status)},
+            {"status",
+             dryRun && r.status == RunStatus::Succeeded ? "planned" : runStatusName(r.status)},
             {"dry_run", dryRun},
             {"trigger", r.trigger},
             {"started_at", r.startedAt},
@@ -214,13 +231,14 @@ public:
         if (p.phase == RunProgress::Phase::Reading) {
             line = "Reading the model… " + withThousands(p.rowsRead) + " rows";
         } else if (p.phase == RunProgress::Phase::Sending) {
-            const double f = p.toSend > 0 ? static_cast<double>(p.sent) / static_cast<double>(p.toSend) : 1.0;
+            const double f =
+                p.toSend > 0 ? static_cast<double>(p.sent) / static_cast<double>(p.toSend) : 1.0;
             const int width = 30;
             const int filled = static_cast<int>(f * width);
             line = "Sending [" + std::string(static_cast<std::size_t>(filled), '#') +
                    std::string(static_cast<std::size_t>(width - filled), ' ') + "] " +
-                   std::to_string(static_cast<int>(f * 100)) + "%  " + withThousands(p.sent) +
-                   "/" + withThousands(p.toSend) + " records";
+                   std::to_string(static_cast<int>(f * 100)) + "%  " + withThousands(p.sent) + "/" +
+                   withThousands(p.toSend) + " records";
         } else {
             clear();
             return;
@@ -248,9 +266,8 @@ int cmdInitDemo(Workspace &ws, const Args &)
     auto r = setupDemoWorkspace(ws);
     if (!r)
         return failure("Could not set up the demo: " + r.error().message);
-    std::cout << *r << "\nWorkspace: " << ws.path().string()
-              << "\nTry: sluice-cli --workspace '" << ws.path().string()
-              << "' run \"At-risk customers\"\n";
+    std::cout << *r << "\nWorkspace: " << ws.path().string() << "\nTry: sluice-cli --workspace '"
+              << ws.path().string() << "' run \"At-risk customers\"\n";
     return Ok;
 }
 
@@ -262,29 +279,31 @@ int cmdList(Workspace &ws, const Args &a)
     if (a.has("--json")) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto &s : *list) {
-            out.push_back({{"name", s.sync.name},
-                           {"model", s.modelName},
-                           {"source", s.sourceName},
-                           {"destination", s.destinationName},
-                           {"object", s.sync.object},
-                           {"mode", syncModeName(s.sync.mode)},
-                           {"enabled", s.sync.enabled},
-                           {"last_status", s.lastRun ? nlohmann::json(runStatusName(s.lastRun->status))
-                                                     : nlohmann::json(nullptr)},
-                           {"last_run_at", s.lastRun ? nlohmann::json(s.lastRun->startedAt)
-                                                     : nlohmann::json(nullptr)}});
+            out.push_back(
+                {{"name", s.sync.name},
+                 {"model", s.modelName},
+                 {"source", s.sourceName},
+                 {"destination", s.destinationName},
+                 {"object", s.sync.object},
+                 {"mode", syncModeName(s.sync.mode)},
+                 {"enabled", s.sync.enabled},
+                 {"last_status", s.lastRun ? nlohmann::json(runStatusName(s.lastRun->status))
+                                           : nlohmann::json(nullptr)},
+                 {"last_run_at",
+                  s.lastRun ? nlohmann::json(s.lastRun->startedAt) : nlohmann::json(nullptr)}});
         }
         std::cout << out.dump(2) << "\n";
         return Ok;
     }
     if (list->empty()) {
-        std::cout << "This workspace has no syncs yet. Run 'sluice-cli init-demo' to add the demo.\n";
+        std::cout
+            << "This workspace has no syncs yet. Run 'sluice-cli init-demo' to add the demo.\n";
         return Ok;
     }
     for (const auto &s : *list) {
         std::cout << s.sync.name << "\n    " << s.modelName << " (" << s.sourceName << ") → "
-                  << s.destinationName << " / " << s.sync.object << ", " << syncModeName(s.sync.mode)
-                  << "\n    last run: ";
+                  << s.destinationName << " / " << s.sync.object << ", "
+                  << syncModeName(s.sync.mode) << "\n    last run: ";
         if (s.lastRun)
             std::cout << runStatusName(s.lastRun->status) << " at " << s.lastRun->startedAt;
         else
@@ -300,27 +319,25 @@ int cmdPreview(Workspace &ws, const Args &a)
         return usage("preview needs exactly one model name");
     std::int64_t limit = 20;
     if (auto v = a.value("--limit")) {
-        try {
-            std::size_t used = 0;
-            limit = std::stoll(*v, &used);
-            if (used != v->size() || limit < 0)
-                throw std::invalid_argument("");
-        } catch (...) {
+        auto n = parseCount(*v);
+        if (!n)
             return usage("--limit needs a whole number of rows, not '" + *v + "'");
-        }
+        limit = *n;
     }
     const std::string format = a.value("--format").value_or("table");
     if (format != "table" && format != "csv" && format != "json")
         return usage("--format must be table, csv or json, not '" + format + "'");
     auto model = ws.modelByName(a.positional[0]);
     if (!model)
-        return failure(model.error().message + " Run 'sluice-cli list' to see the syncs and their models.");
+        return failure(model.error().message +
+                       " Run 'sluice-cli list' to see the syncs and their models.");
     auto conn = ws.connection(model->connectionId);
     if (!conn)
         return failure(conn.error().message);
     auto source = createSource(conn->kind, conn->settings, DriverContext{ws.baseDir()});
     if (!source)
-        return failure("The source \"" + conn->name + "\" cannot be opened: " + source.error().message);
+        return failure("The source \"" + conn->name +
+                       "\" cannot be opened: " + source.error().message);
     auto stream = (*source)->open(SourceQuery{model->sql, model->table, limit});
     if (!stream)
         return failure("The model \"" + model->name + "\" cannot run: " + stream.error().message);
@@ -427,8 +444,8 @@ int cmdRun(Workspace &ws, const Args &a)
     SignalCanceller interrupts(cancel);
     ProgressBar bar(!json && ::isatty(STDERR_FILENO));
     SyncEngine engine(ws);
-    RunResult result = engine.run(sync->id, options, &cancel,
-                                  [&bar](const RunProgress &p) { bar.update(p); });
+    RunResult result =
+        engine.run(sync->id, options, &cancel, [&bar](const RunProgress &p) { bar.update(p); });
     bar.clear();
     const RunRecord &r = result.record;
     if (json) {
@@ -439,7 +456,7 @@ int cmdRun(Workspace &ws, const Args &a)
                 nlohmann::json values = nlohmann::json::object();
                 for (std::size_t i = 0; i < s.values.size() && i < result.fields.size(); ++i)
                     values[result.fields[i]] = valueJson(s.values[i]);
-                samples.push_back({{"kind", s.removed ? "removed"
+                samples.push_back({{"kind", s.removed                     ? "removed"
                                             : s.kind == ChangeKind::Added ? "added"
                                                                           : "changed"},
                                    {"operation", opName(s.op)},
@@ -463,13 +480,18 @@ int cmdRun(Workspace &ws, const Args &a)
         if (r.counts.rejected)
             std::cout << "  not sendable: " << withThousands(r.counts.rejected) << "\n";
         for (const auto &s : result.samples) {
-            std::cout << "  " << (s.removed ? "remove" : s.kind == ChangeKind::Added ? "add   " : "change")
+            std::cout << "  "
+                      << (s.removed                     ? "remove"
+                          : s.kind == ChangeKind::Added ? "add   "
+                                                        : "change")
                       << " " << s.key;
             if (!s.values.empty()) {
                 std::cout << ":";
                 for (std::size_t i = 0; i < s.values.size() && i < result.fields.size(); ++i)
                     std::cout << (i ? ", " : " ") << result.fields[i] << "="
-                              << (s.values[i].isNull() ? "NULL" : truncateForTable(s.values[i].toString(), 40));
+                              << (s.values[i].isNull()
+                                      ? "NULL"
+                                      : truncateForTable(s.values[i].toString(), 40));
             }
             std::cout << "\n";
         }
@@ -484,6 +506,9 @@ int cmdRun(Workspace &ws, const Args &a)
               << withThousands(r.counts.rejected) << " rejected.\n";
     if (!r.error.empty())
         std::cerr << r.error << "\n";
+    if (result.massDeleteBlocked)
+        std::cerr << "To allow it for this run: sluice-cli run \"" << sync->name
+                  << "\" --allow-deletes\n";
     if (r.counts.rejected > 0)
         std::cerr << "See them with: sluice-cli runs \"" << sync->name << "\" --json\n";
     return exitCodeFor(r);
@@ -496,15 +521,14 @@ int cmdRuns(Workspace &ws, const Args &a)
     auto sync = ws.syncByName(a.positional[0]);
     if (!sync)
         return failure(sync.error().message + " Run 'sluice-cli list' to see the syncs.");
-    int limit = 20;
+    std::int64_t limit = 20;
     if (auto v = a.value("--limit")) {
-        try {
-            limit = std::stoi(*v);
-        } catch (...) {
-            return usage("--limit needs a whole number");
-        }
+        auto n = parseCount(*v);
+        if (!n || *n > 1000000)
+            return usage("--limit needs a whole number of runs, not '" + *v + "'");
+        limit = *n;
     }
-    auto runs = ws.runs(sync->id, limit);
+    auto runs = ws.runs(sync->id, static_cast<int>(limit));
     if (!runs)
         return failure(runs.error().message);
     if (a.has("--json")) {
@@ -514,7 +538,8 @@ int cmdRuns(Workspace &ws, const Args &a)
             nlohmann::json rejected = nlohmann::json::array();
             if (auto list = ws.rejectedRecords(r.id)) {
                 for (const auto &x : *list)
-                    rejected.push_back({{"key", x.key}, {"operation", opName(x.op)}, {"reason", x.reason}});
+                    rejected.push_back(
+                        {{"key", x.key}, {"operation", opName(x.op)}, {"reason", x.reason}});
             }
             j["rejected_records"] = rejected;
             out.push_back(std::move(j));
@@ -526,14 +551,16 @@ int cmdRuns(Workspace &ws, const Args &a)
         std::cout << "\"" << sync->name << "\" has not run yet.\n";
         return Ok;
     }
-    std::cout << "  id  status     started                   duration   added  changed  removed  rejected\n";
+    std::cout << "  id  status     started                   duration   added  changed  removed  "
+                 "rejected\n";
     for (const auto &r : *runs) {
         char line[256];
-        std::snprintf(line, sizeof line, "%4lld  %-9s  %-24s  %7lld ms  %6lld  %7lld  %7lld  %8lld\n",
-                      static_cast<long long>(r.id), runStatusName(r.status), r.startedAt.c_str(),
-                      static_cast<long long>(r.durationMs), static_cast<long long>(r.counts.added),
-                      static_cast<long long>(r.counts.changed), static_cast<long long>(r.counts.removed),
-                      static_cast<long long>(r.counts.rejected));
+        std::snprintf(
+            line, sizeof line, "%4lld  %-9s  %-24s  %7lld ms  %6lld  %7lld  %7lld  %8lld\n",
+            static_cast<long long>(r.id), runStatusName(r.status), r.startedAt.c_str(),
+            static_cast<long long>(r.durationMs), static_cast<long long>(r.counts.added),
+            static_cast<long long>(r.counts.changed), static_cast<long long>(r.counts.removed),
+            static_cast<long long>(r.counts.rejected));
         std::cout << line;
         if (!r.error.empty())
             std::cout << "      " << r.error << "\n";
@@ -564,7 +591,8 @@ int cmdImportConfig(Workspace &ws, const Args &a)
     } else {
         std::ifstream in(a.positional[0], std::ios::binary);
         if (!in)
-            return failure("Cannot read " + a.positional[0] + ": the file does not exist or is not readable.");
+            return failure("Cannot read " + a.positional[0] +
+                           ": the file does not exist or is not readable.");
         std::ostringstream ss;
         ss << in.rdbuf();
         text = ss.str();
@@ -573,8 +601,7 @@ int cmdImportConfig(Workspace &ws, const Args &a)
     if (!summary)
         return failure("Nothing was imported. " + summary.error().message);
     std::cout << "Imported " << summary->connections.size() << " connection(s), "
-              << summary->models.size() << " model(s) and " << summary->syncs.size()
-              << " sync(s)";
+              << summary->models.size() << " model(s) and " << summary->syncs.size() << " sync(s)";
     for (std::size_t i = 0; i < summary->syncs.size(); ++i)
         std::cout << (i ? ", \"" : ": \"") << summary->syncs[i] << "\"";
     std::cout << ".\n";
@@ -642,6 +669,8 @@ int runCli(const std::vector<std::string> &args)
             break;
         }
     }
+    if (workspacePath && workspacePath->empty()) // "--workspace=" or "--workspace ''"
+        return usage("--workspace needs a path");
     if (i >= args.size())
         return usage("no command given");
     const std::string command = args[i];
@@ -672,6 +701,10 @@ int runCli(const std::vector<std::string> &args)
     Args parsed = parse(args, i + 1, cmd->boolFlags, cmd->valueFlags);
     if (!parsed.error.empty())
         return usage(command + ": " + parsed.error);
+    if (parsed.help) {
+        std::cout << helpText();
+        return Ok;
+    }
 
     std::filesystem::path path;
     if (workspacePath)
@@ -681,14 +714,33 @@ int runCli(const std::vector<std::string> &args)
     else
         path = Workspace::defaultPath();
     std::error_code ec;
-    if (command != "init-demo" && command != "import-config" && !std::filesystem::exists(path, ec))
-        return failure("There is no workspace at " + path.string() +
-                       ". Create one with 'sluice-cli init-demo' (the demo) or 'import-config FILE', "
-                       "or pass --workspace PATH.");
-    auto ws = Workspace::open(path);
-    if (!ws)
-        return failure(ws.error().message);
-    return cmd->fn(*ws, parsed);
+    const bool existed = std::filesystem::exists(path, ec);
+    if (command != "init-demo" && command != "import-config" && !existed)
+        return failure(
+            "There is no workspace at " + path.string() +
+            ". Create one with 'sluice-cli init-demo' (the demo) or 'import-config FILE', "
+            "or pass --workspace PATH.");
+    // A command that creates a workspace and then fails must not leave an empty one behind
+    // (nor the folders made for it).
+    std::filesystem::path createdFolder;
+    for (auto p = std::filesystem::absolute(path, ec).parent_path();
+         !existed && !p.empty() && p != p.root_path() && !std::filesystem::exists(p, ec);
+         p = p.parent_path())
+        createdFolder = p;
+    int rc;
+    {
+        auto ws = Workspace::open(path);
+        if (!ws)
+            return failure(ws.error().message);
+        rc = cmd->fn(*ws, parsed);
+    }
+    if (rc != Ok && !existed) {
+        for (const char *suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path.string() + suffix, ec);
+        if (!createdFolder.empty())
+            std::filesystem::remove_all(createdFolder, ec);
+    }
+    return rc;
 }
 
 } // namespace sluice::cli

@@ -460,6 +460,7 @@ Result<void> Run::plan()
                           "), more than the " +
                           std::to_string(static_cast<int>(m_sync.options.mirrorMaxDeletePercent)) +
                           "% this sync allows.";
+            m_result.massDeleteBlocked = true;
             return fail(ErrorKind::Invalid,
                         why +
                             " Nothing was sent or deleted. An empty or shrunken model often means "

@@ -52,6 +52,8 @@ struct RunResult
     std::vector<std::string> fields;
     std::vector<PlanSample> samples;
     std::vector<std::string> log; // plain-language lines about what happened
+    bool massDeleteBlocked =
+        false; // the mirror guard stopped it; RunOptions::allowMassDelete passes
 };
 
 class SyncEngine

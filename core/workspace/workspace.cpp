@@ -147,10 +147,12 @@ bool processAlive(std::int64_t pid)
 
 Result<Workspace> Workspace::open(const std::filesystem::path &path)
 {
+    if (path.empty())
+        return fail(ErrorKind::Usage, "No workspace file was given.");
     std::error_code ec;
     if (path.has_parent_path())
         std::filesystem::create_directories(path.parent_path(), ec);
-    if (std::filesystem::exists(path) && std::filesystem::is_directory(path))
+    if (std::filesystem::is_directory(path, ec))
         return fail(ErrorKind::Io, "The workspace path " + path.string() +
                                        " is a folder. Give the path of a workspace file instead.");
     auto db = SqliteDb::open(path, SqliteDb::Mode::ReadWriteCreate);
@@ -158,7 +160,7 @@ Result<Workspace> Workspace::open(const std::filesystem::path &path)
         return fail(ErrorKind::Io, "Cannot open the workspace " + path.string() + ": " +
                                        db.error().message +
                                        ". Check that the folder exists and is writable.");
-    Workspace ws(std::filesystem::absolute(path), std::move(*db));
+    Workspace ws(std::filesystem::absolute(path, ec), std::move(*db));
     // Before anything writes: a file that is not SQLite fails here ("file is not a database"),
     // and version 0 with tables in it is somebody else's database (say, a warehouse picked by
     // mistake), which must not get Sluice's tables.

@@ -220,6 +220,7 @@ private Q_SLOTS:
         QCOMPARE(r.record.status, RunStatus::Failed);
         QVERIFY2(r.record.error.find("60 of the 100") != std::string::npos, r.record.error.c_str());
         QVERIFY(r.record.error.find("Nothing was sent or deleted") != std::string::npos);
+        QVERIFY(r.massDeleteBlocked);
         QCOMPARE(f.dest.records.size(), 100u);
         QCOMPARE(f.dest.count(Op::Delete), 0);
 
