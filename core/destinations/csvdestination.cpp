@@ -51,6 +51,21 @@ std::string inQuotes(std::string_view s)
     return out;
 }
 
+// Every change but a delete carries one value per field; anything else is a bug upstream.
+Result<void> checkValueCounts(std::span<const Change> batch, std::size_t fieldCount,
+                              const std::string &name)
+{
+    for (const Change &change : batch) {
+        if (change.op != Op::Delete && change.values.size() != fieldCount)
+            return fail(ErrorKind::Internal,
+                        "Sluice sent a record with the wrong number of values to " +
+                            inQuotes(name) + ".",
+                        "expected " + std::to_string(fieldCount) + " values, got " +
+                            std::to_string(change.values.size()));
+    }
+    return {};
+}
+
 // "orders.csv" in /data/out
 std::string where(const std::string &name, const fs::path &folder)
 {
@@ -345,14 +360,8 @@ public:
     {
         if (auto ok = usable(); !ok)
             return std::unexpected(ok.error());
-        for (const Change &change : batch) {
-            if (change.op != Op::Delete && change.values.size() != m_fieldCount)
-                return fail(ErrorKind::Internal,
-                            "Sluice sent a record with the wrong number of values to " +
-                                inQuotes(m_name) + ".",
-                            "expected " + std::to_string(m_fieldCount) + " values, got " +
-                                std::to_string(change.values.size()));
-        }
+        if (auto ok = checkValueCounts(batch, m_fieldCount, m_name); !ok)
+            return std::unexpected(ok.error());
         for (const Change &change : batch) {
             // The file is rewritten whole: a deleted record is one that is simply not written.
             if (change.op == Op::Delete)
@@ -559,14 +568,8 @@ public:
     {
         if (auto ok = usable(); !ok)
             return std::unexpected(ok.error());
-        for (const Change &change : batch) {
-            if (change.op != Op::Delete && change.values.size() != m_fieldCount)
-                return fail(ErrorKind::Internal,
-                            "Sluice sent a record with the wrong number of values to " +
-                                inQuotes(m_name) + ".",
-                            "expected " + std::to_string(m_fieldCount) + " values, got " +
-                                std::to_string(change.values.size()));
-        }
+        if (auto ok = checkValueCounts(batch, m_fieldCount, m_name); !ok)
+            return std::unexpected(ok.error());
         const char d = m_options.delimiter;
         std::uint64_t written = 0;
         for (const Change &change : batch) {

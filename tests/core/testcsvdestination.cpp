@@ -24,33 +24,12 @@ using sluice::test::writeFile;
 
 namespace {
 
+using sluice::test::integer;
+using sluice::test::null;
+using sluice::test::real;
+using sluice::test::text;
+
 const char *const kStamp = "2024-05-01T10:00:00Z";
-
-Value text(std::string_view s)
-{
-    Value v;
-    v.setText(s);
-    return v;
-}
-
-Value integer(std::int64_t i)
-{
-    Value v;
-    v.setInteger(i);
-    return v;
-}
-
-Value real(double d)
-{
-    Value v;
-    v.setReal(d);
-    return v;
-}
-
-Value null()
-{
-    return Value{};
-}
 
 Change change(Op op, std::string key, std::vector<Value> values)
 {

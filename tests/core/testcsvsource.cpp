@@ -15,6 +15,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using sluice::test::integer;
+using sluice::test::null;
+using sluice::test::real;
+using sluice::test::text;
+
 struct Fixture
 {
     QTemporaryDir dir;
@@ -69,29 +74,6 @@ QString typesOf(const std::vector<Column> &columns)
     for (const auto &c : columns)
         l << QString::fromStdString(c.name) + ":" + columnTypeName(c.type);
     return l.join(QLatin1Char(' '));
-}
-
-Value text(std::string_view s)
-{
-    Value v;
-    v.setText(s);
-    return v;
-}
-Value integer(std::int64_t i)
-{
-    Value v;
-    v.setInteger(i);
-    return v;
-}
-Value real(double d)
-{
-    Value v;
-    v.setReal(d);
-    return v;
-}
-Value null()
-{
-    return Value();
 }
 
 } // namespace

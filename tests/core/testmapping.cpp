@@ -2,6 +2,7 @@
 // per-row transforms.
 
 #include "mapping/mapping.h"
+#include "testutil.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
@@ -15,6 +16,10 @@
 // per row. Qt's own containers use malloc and are not seen here; the rows the mapping fills
 // are std::string, which is what matters.
 namespace {
+
+using sluice::test::integer;
+using sluice::test::real;
+using sluice::test::text;
 thread_local bool g_countAllocations = false;
 thread_local std::size_t g_allocations = 0;
 } // namespace
@@ -59,33 +64,15 @@ char *toString(const Row &row)
 } // namespace sluice
 
 using namespace sluice;
+using test::integer;
+using test::real;
+using test::text;
 
 #define COMPARE_STR(actual, expected)                                                              \
     QCOMPARE(QString::fromStdString(std::string(actual)),                                          \
              QString::fromStdString(std::string(expected)))
 
 namespace {
-
-Value text(std::string_view s)
-{
-    Value v;
-    v.setText(s);
-    return v;
-}
-
-Value integer(std::int64_t n)
-{
-    Value v;
-    v.setInteger(n);
-    return v;
-}
-
-Value real(double d)
-{
-    Value v;
-    v.setReal(d);
-    return v;
-}
 
 std::vector<Column> columns(std::initializer_list<const char *> names)
 {

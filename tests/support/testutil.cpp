@@ -19,4 +19,30 @@ void writeFile(const std::filesystem::path &path, const std::string &content)
     out << content;
 }
 
+Value text(std::string_view s)
+{
+    Value v;
+    v.setText(s);
+    return v;
+}
+
+Value integer(std::int64_t i)
+{
+    Value v;
+    v.setInteger(i);
+    return v;
+}
+
+Value real(double d)
+{
+    Value v;
+    v.setReal(d);
+    return v;
+}
+
+Value null()
+{
+    return Value{};
+}
+
 } // namespace sluice::test
