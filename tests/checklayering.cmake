@@ -1,0 +1,15 @@
+# core/ must build without any GUI module: fail if a file there includes a widget or GUI header.
+# Usage: cmake -DCORE_DIR=<repo>/core -P checklayering.cmake
+file(GLOB_RECURSE files "${CORE_DIR}/*.h" "${CORE_DIR}/*.cpp")
+set(offenders "")
+foreach(f ${files})
+    file(STRINGS "${f}" hits REGEX "#[ \t]*include[ \t]*<(QtWidgets|QtGui|QWidget|QMessageBox|QDialog|QApplication|QGuiApplication|QPixmap|QImage|QIcon|QColor|QFont|QPainter)[/>]")
+    if(hits)
+        list(APPEND offenders "${f}: ${hits}")
+    endif()
+endforeach()
+list(LENGTH files count)
+if(offenders)
+    message(FATAL_ERROR "core/ includes GUI headers:\n${offenders}")
+endif()
+message(STATUS "core/ is GUI-free (${count} files checked)")
