@@ -3,6 +3,7 @@
 // files, later PostgreSQL). Drivers are created through the registry in sourceregistry.h.
 
 #include "data/rowstream.h"
+#include "util/cancel.h"
 
 #include <memory>
 #include <optional>
@@ -31,6 +32,15 @@ public:
     virtual ~Source() = default;
     virtual Result<std::unique_ptr<RowStream>> open(const SourceQuery &query) = 0;
     virtual Result<std::vector<TableInfo>> tables() = 0;
+    // How many rows the query returns (at most query.limit). Can take as long as reading the
+    // whole result, so it runs in the background; cancel (from any thread) makes it fail with
+    // Cancelled soon after. The default streams the rows; drivers with a query language
+    // override it to let the database count.
+    virtual Result<std::int64_t> count(const SourceQuery &query, CancelToken *cancel = nullptr);
 };
+
+// Counts by reading every row: the fallback for sources that cannot count natively.
+Result<std::int64_t> countByStreaming(Source &source, const SourceQuery &query,
+                                      CancelToken *cancel);
 
 } // namespace sluice

@@ -159,7 +159,13 @@ Result<std::unique_ptr<Source>> createSqliteSource(const nlohmann::json &setting
     return std::make_unique<SqliteSource>(context.resolve(settings.value("path", "")));
 }
 
-Result<std::unique_ptr<RowStream>> SqliteSource::open(const SourceQuery &query)
+struct SqliteSource::Prepared
+{
+    SqliteDb db;
+    std::string sql;
+};
+
+Result<SqliteSource::Prepared> SqliteSource::prepareQuery(const SourceQuery &query)
 {
     auto db = openReadOnly(m_path);
     if (!db)
@@ -201,10 +207,44 @@ Result<std::unique_ptr<RowStream>> SqliteSource::open(const SourceQuery &query)
     }
     if (query.limit)
         sql = "SELECT * FROM (\n" + sql + "\n) LIMIT " + std::to_string(*query.limit);
-    auto stmt = db->prepare(sql);
+    return Prepared{std::move(*db), std::move(sql)};
+}
+
+Result<std::unique_ptr<RowStream>> SqliteSource::open(const SourceQuery &query)
+{
+    auto prepared = prepareQuery(query);
+    if (!prepared)
+        return std::unexpected(prepared.error());
+    auto stmt = prepared->db.prepare(prepared->sql);
     if (!stmt)
         return fail(ErrorKind::Invalid, "The SQL has an error: " + stmt.error().message + ".");
-    return std::make_unique<SqliteRowStream>(std::move(*db), std::move(*stmt));
+    return std::make_unique<SqliteRowStream>(std::move(prepared->db), std::move(*stmt));
+}
+
+Result<std::int64_t> SqliteSource::count(const SourceQuery &query, CancelToken *cancel)
+{
+    if (cancel && cancel->cancelled())
+        return fail(ErrorKind::Cancelled, "Stopped.");
+    auto prepared = prepareQuery(query);
+    if (!prepared)
+        return std::unexpected(prepared.error());
+    auto stmt = prepared->db.prepare("SELECT count(*) FROM (\n" + prepared->sql + "\n)");
+    if (!stmt)
+        return fail(ErrorKind::Invalid, "The SQL has an error: " + stmt.error().message + ".");
+    sqlite3 *handle = prepared->db.handle();
+    if (cancel)
+        cancel->setHook([handle] { sqlite3_interrupt(handle); });
+    auto row = stmt->step();
+    // Cleared before the connection can go away; after this no interrupt can be in flight.
+    if (cancel)
+        cancel->setHook(nullptr);
+    if (cancel && cancel->cancelled())
+        return fail(ErrorKind::Cancelled, "Stopped.");
+    if (!row)
+        return fail(ErrorKind::Source, "Counting the rows failed: " + row.error().message + ".");
+    if (!*row)
+        return fail(ErrorKind::Internal, "Counting the rows returned nothing.");
+    return stmt->columnInt(0);
 }
 
 Result<std::vector<TableInfo>> SqliteSource::tables()
