@@ -1,17 +1,23 @@
 #include "mainwindow.h"
 
 #include "asyncjob.h"
+#include "connectionspage.h"
 #include "demo/demoworkspace.h"
 #include "dryrundialog.h"
+#include "modelspage.h"
 #include "rundisplay.h"
 #include "runhistorymodel.h"
+#include "runspage.h"
+#include "synceditor.h"
 #include "synclistmodel.h"
 #include "syncrunner.h"
 
 #include <QAction>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -40,7 +46,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(createSyncsPage());
     m_pages->addWidget(createEmptyPage());
     m_pages->addWidget(createBusyPage());
-    setCentralWidget(m_pages);
+    m_modelsPage = new ModelsPage;
+    m_connectionsPage = new ConnectionsPage;
+    m_runsPage = new RunsPage;
+    setCentralWidget(createNavigation());
+    addSection(m_pages, tr("Syncs"), QStyle::SP_BrowserReload);
+    addSection(m_modelsPage, tr("Models"), QStyle::SP_FileDialogDetailedView);
+    addSection(m_connectionsPage, tr("Connections"), QStyle::SP_DriveNetIcon);
+    addSection(m_runsPage, tr("Runs"), QStyle::SP_FileDialogInfoView);
+    m_navigation->setCurrentRow(0);
 
     m_progressLabel = new QLabel;
     m_progressLabel->setObjectName("progressLabel");
@@ -85,6 +99,15 @@ void MainWindow::createActions()
                           QKeySequence(Qt::CTRL | Qt::Key_Q), &QWidget::close);
     m_refreshAction = action(tr("Re&fresh"), "refreshAction", QStyle::SP_BrowserReload,
                              QKeySequence(Qt::Key_F5), &MainWindow::refresh);
+    m_newSyncAction =
+        action(tr("&New sync…"), "newSyncAction", QStyle::SP_FileIcon,
+               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N), [this] { editSync(0); });
+    m_editSyncAction =
+        action(tr("&Edit sync…"), "editSyncAction", QStyle::SP_FileDialogContentsView,
+               QKeySequence(Qt::CTRL | Qt::Key_E), [this] {
+                   if (const int row = selectedRow(); row >= 0)
+                       editSync(m_syncs->syncId(row));
+               });
     m_runAction = action(tr("&Run now"), "runNowAction", QStyle::SP_MediaPlay,
                          QKeySequence(Qt::CTRL | Qt::Key_R), [this] { startRun(false); });
     m_runAction->setToolTip(tr("Send the selected sync's changes to its destination now"));
@@ -103,6 +126,8 @@ void MainWindow::createActions()
     file->addSeparator();
     file->addAction(m_quitAction);
     QMenu *sync = menuBar()->addMenu(tr("&Sync"));
+    sync->addActions({m_newSyncAction, m_editSyncAction});
+    sync->addSeparator();
     sync->addActions({m_runAction, m_dryRunAction, m_stopAction});
     sync->addSeparator();
     sync->addAction(m_refreshAction);
@@ -112,7 +137,84 @@ void MainWindow::createActions()
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->addActions({m_openAction, m_refreshAction});
     toolBar->addSeparator();
-    toolBar->addActions({m_runAction, m_dryRunAction});
+    toolBar->addActions({m_newSyncAction, m_editSyncAction, m_runAction, m_dryRunAction});
+}
+
+QWidget *MainWindow::createNavigation()
+{
+    m_navigation = new QListWidget;
+    m_navigation->setObjectName("navigation");
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setIconSize(QSize(20, 20));
+    m_navigation->setMaximumWidth(170);
+    m_sections = new QStackedWidget;
+    m_sections->setObjectName("sections");
+    connect(m_navigation, &QListWidget::currentRowChanged, m_sections,
+            &QStackedWidget::setCurrentIndex);
+
+    auto *central = new QWidget;
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_sections, 1);
+    return central;
+}
+
+// Every page has the same small interface: setWorkspace() to (re)load, statusMessage() for the
+// status bar, workspaceEdited() when it saved something the other pages show too.
+void MainWindow::addSection(QWidget *page, const QString &title, QStyle::StandardPixmap icon)
+{
+    const int index = m_sections->addWidget(page);
+    auto *item = new QListWidgetItem(style()->standardIcon(icon), title, m_navigation);
+    item->setToolTip(tr("%1 (Ctrl+%2)").arg(title).arg(index + 1));
+    auto *shortcut = new QAction(this);
+    shortcut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+    connect(shortcut, &QAction::triggered, this, [this, index] { showSection(Section(index)); });
+    addAction(shortcut);
+    const auto connectPage = [this](auto *p) {
+        connect(p, &std::remove_pointer_t<decltype(p)>::statusMessage, this,
+                [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+        connect(p, &std::remove_pointer_t<decltype(p)>::workspaceEdited, this,
+                [this, p] { workspaceEdited(p); });
+    };
+    if (auto *p = qobject_cast<ModelsPage *>(page))
+        connectPage(p);
+    else if (auto *p = qobject_cast<ConnectionsPage *>(page))
+        connectPage(p);
+    else if (auto *p = qobject_cast<RunsPage *>(page))
+        connectPage(p);
+}
+
+void MainWindow::showSection(Section section)
+{
+    m_navigation->setCurrentRow(static_cast<int>(section));
+}
+
+void MainWindow::workspaceEdited(QObject *origin)
+{
+    if (m_workspacePath.empty())
+        return;
+    const QString path = QString::fromStdString(m_workspacePath.string());
+    refresh();
+    if (origin != m_modelsPage)
+        m_modelsPage->setWorkspace(path);
+    if (origin != m_connectionsPage)
+        m_connectionsPage->setWorkspace(path);
+    if (origin != m_runsPage)
+        m_runsPage->setWorkspace(path);
+}
+
+void MainWindow::editSync(std::int64_t syncId)
+{
+    if (m_workspacePath.empty())
+        return;
+    auto *editor = new SyncEditor(QString::fromStdString(m_workspacePath.string()), syncId, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &SyncEditor::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(editor, &SyncEditor::workspaceEdited, this,
+            [this, editor] { workspaceEdited(editor); });
+    editor->open();
 }
 
 QWidget *MainWindow::createSyncsPage()
@@ -134,6 +236,8 @@ QWidget *MainWindow::createSyncsPage()
     syncHeader->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     connect(m_syncTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::selectionChanged);
+    connect(m_syncTable, &QTableView::doubleClicked, this,
+            [this](const QModelIndex &index) { editSync(m_syncs->syncId(index.row())); });
 
     m_historyTitle = new QLabel;
     m_historyTitle->setObjectName("historyTitle");
@@ -327,7 +431,7 @@ void MainWindow::runFinished(const RunResult &result)
     const RunRecord &run = result.record;
     if (!m_runner->isDryRun()) {
         statusBar()->showMessage(RunDisplay::outcome(m_runSyncName, run));
-        refresh();
+        workspaceEdited(this);
         return;
     }
     if (run.status == RunStatus::Succeeded) {
@@ -349,6 +453,15 @@ void MainWindow::syncsLoaded()
         setWindowTitle(
             tr("Sluice — %1").arg(QString::fromStdString(m_workspacePath.filename().string())));
         m_selectedSyncId = 0;
+        const QString path = QString::fromStdString(m_workspacePath.string());
+        m_modelsPage->setWorkspace(path);
+        m_connectionsPage->setWorkspace(path);
+        m_runsPage->setWorkspace(path);
+        if (m_syncs->rowCount() > 0)
+            statusBar()->showMessage(
+                tr("Select a sync and press Run now (Ctrl+R) to run it; Dry run (Ctrl+Shift+R) "
+                   "shows first what it would change."),
+                15000);
     }
     updatePage();
     const int row = std::max(0, m_syncs->rowOfSync(m_selectedSyncId));
@@ -408,6 +521,8 @@ void MainWindow::updateActions()
 {
     const bool canRun = selectedRow() >= 0 && !m_runner->isRunning() && !m_settingUpDemo;
     m_runAction->setEnabled(canRun);
+    m_newSyncAction->setEnabled(!m_workspacePath.empty() && !m_settingUpDemo);
+    m_editSyncAction->setEnabled(selectedRow() >= 0 && !m_settingUpDemo);
     m_dryRunAction->setEnabled(canRun);
     m_refreshAction->setEnabled(!m_workspacePath.empty());
     m_demoAction->setEnabled(!m_settingUpDemo);

@@ -1,14 +1,16 @@
 #pragma once
-// The main window: the workspace's syncs with their last run, the selected sync's recent runs,
-// and actions to run, dry-run and stop a sync. Everything that touches the workspace or the
-// engine runs off the GUI thread.
+// The main window: navigation between Syncs (each with its last run and recent runs, and actions
+// to create, edit, run, dry-run and stop them), Models, Connections and Runs. Everything that
+// touches the workspace or the engine runs off the GUI thread.
 
 #include <QMainWindow>
+#include <QStyle>
 
 #include <filesystem>
 
 class QAction;
 class QLabel;
+class QListWidget;
 class QProgressBar;
 class QStackedWidget;
 class QTableView;
@@ -18,7 +20,10 @@ namespace sluice {
 
 struct RunProgress;
 struct RunResult;
+class ConnectionsPage;
+class ModelsPage;
 class RunHistoryModel;
+class RunsPage;
 class SyncListModel;
 class SyncRunner;
 
@@ -43,7 +48,20 @@ private:
         Busy
     };
 
+    enum class Section
+    {
+        Syncs,
+        Models,
+        Connections,
+        Runs
+    };
+
     void createActions();
+    QWidget *createNavigation();
+    void addSection(QWidget *page, const QString &title, QStyle::StandardPixmap icon);
+    void showSection(Section section);
+    void workspaceEdited(QObject *origin);
+    void editSync(std::int64_t syncId);
     QWidget *createSyncsPage();
     QWidget *createEmptyPage();
     QWidget *createBusyPage();
@@ -72,6 +90,11 @@ private:
     std::int64_t m_lastToSend = 0; // from the previous progress report
     bool m_settingUpDemo = false;
 
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_sections = nullptr;
+    ModelsPage *m_modelsPage = nullptr;
+    ConnectionsPage *m_connectionsPage = nullptr;
+    RunsPage *m_runsPage = nullptr;
     QStackedWidget *m_pages = nullptr;
     QTableView *m_syncTable = nullptr;
     QTableView *m_historyTable = nullptr;
@@ -84,6 +107,8 @@ private:
     QAction *m_openAction = nullptr;
     QAction *m_demoAction = nullptr;
     QAction *m_refreshAction = nullptr;
+    QAction *m_newSyncAction = nullptr;
+    QAction *m_editSyncAction = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_dryRunAction = nullptr;
     QAction *m_stopAction = nullptr;
