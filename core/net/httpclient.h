@@ -1,0 +1,118 @@
+#pragma once
+// HTTP for the SaaS destinations, over libcurl's multi interface: one client per destination
+// writer keeps its connections alive, sends up to maxInFlight requests at once, retries what
+// is worth retrying (network errors, 5xx, 429 honouring Retry-After) with exponential backoff
+// and jitter inside a bound on total retry time, paces requests with a token-bucket rate limit,
+// and writes a redacted line per request to the run log. TLS verification is always on; a test
+// CA may be added (caFile), never verification turned off. Proxies come from the environment
+// (http_proxy, https_proxy, no_proxy), as everywhere else on Linux.
+
+#include "util/cancel.h"
+#include "util/error.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sluice::net {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request
+{
+    std::string method = "GET"; // GET, POST, PUT, PATCH, DELETE
+    std::string url;
+    Headers headers;  // e.g. {"Authorization", "Bearer …"}, {"Content-Type", "application/json"}
+    std::string body; // sent as-is
+    int timeoutMs = 60'000; // whole request, connect included
+};
+
+struct Response
+{
+    long status = 0;
+    Headers headers; // names as received; header() looks them up case-insensitively
+    std::string body;
+    int attempts = 1; // how many times the request was sent
+    std::string header(std::string_view name) const;
+};
+
+struct RetryPolicy
+{
+    int maxAttempts = 8;          // failures (network, 5xx) per request; 429 waits do not count
+    int baseDelayMs = 500;        // first backoff; doubles per failure, full jitter
+    int maxDelayMs = 30'000;      // cap of one backoff or one Retry-After wait
+    int maxTotalMs = 10 * 60'000; // bound on the time one request may spend retrying
+};
+
+// A token bucket: at most `requests` requests started in any `perMs` window (0 = unlimited).
+struct RateLimit
+{
+    int requests = 0;
+    int perMs = 0;
+};
+
+struct ClientOptions
+{
+    int maxInFlight = 4;
+    RetryPolicy retry;
+    RateLimit rateLimit;
+    std::string caFile;   // extra CA bundle (PEM) trusted in addition to the system's
+    std::string userAgent = "Sluice/" SLUICE_VERSION;
+    int connectTimeoutMs = 15'000;
+    // One line per finished request (method, redacted URL, status, ms, attempt) and per retry
+    // (why, how long it waits). Called on the thread that called send()/sendAll().
+    std::function<void(const std::string &line)> log;
+};
+
+struct ClientStats
+{
+    long requests = 0;       // requests completed (any status)
+    long retries = 0;        // re-sends after a network error or 5xx
+    long rateLimitWaits = 0; // re-sends after a 429
+    long networkErrors = 0;
+    std::chrono::milliseconds waited{0}; // total time spent in backoff and rate-limit waits
+};
+
+class HttpClient
+{
+public:
+    explicit HttpClient(ClientOptions options = {});
+    ~HttpClient();
+    HttpClient(const HttpClient &) = delete;
+    HttpClient &operator=(const HttpClient &) = delete;
+
+    // Sends every request, up to maxInFlight at once, retrying per the policy, and returns one
+    // result per request in the same order. Any HTTP status that is not retried (2xx, 3xx, 4xx
+    // other than 429, or the last 5xx/429 once retries are exhausted) is a Response, not an
+    // error. An error is a transport failure after the retries (with a message naming the host
+    // and what failed: DNS, refused, TLS, timeout, reset) or a cancel (ErrorKind::Cancelled).
+    // Cancel takes effect within ~100 ms, aborting requests in flight.
+    std::vector<Result<Response>> sendAll(std::vector<Request> requests,
+                                          CancelToken *cancel = nullptr);
+    Result<Response> send(Request request, CancelToken *cancel = nullptr);
+
+    ClientStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Masks secrets for logs: Authorization/Proxy-Authorization/Cookie/X-*-Key header values,
+// query and form parameters named like token, key, secret, password, assertion, code,
+// client_secret, refresh_token, access_token, signature, and JSON string values under such names.
+std::string redact(std::string_view text);
+Headers redactHeaders(const Headers &headers);
+
+// Parses Retry-After (delta seconds or an HTTP date); -1 when absent or unparsable.
+int retryAfterMs(std::string_view value, std::chrono::system_clock::time_point now);
+
+// Percent-encodes for a URL path segment or a query/form value (RFC 3986 unreserved kept).
+std::string urlEncode(std::string_view text);
+std::string formEncode(const std::vector<std::pair<std::string, std::string>> &fields);
+
+} // namespace sluice::net
