@@ -48,7 +48,8 @@ struct RetryPolicy
     int maxTotalMs = 10 * 60'000; // bound on the time one request may spend retrying
 };
 
-// A token bucket: at most `requests` requests started in any `perMs` window (0 = unlimited).
+// At most `requests` requests started in any rolling window of `perMs` ms (0 = unlimited), the
+// way vendors state their limits ("190 requests per 10 seconds"). Retries count as starts.
 struct RateLimit
 {
     int requests = 0;
@@ -60,7 +61,9 @@ struct ClientOptions
     int maxInFlight = 4;
     RetryPolicy retry;
     RateLimit rateLimit;
-    std::string caFile;   // extra CA bundle (PEM) trusted in addition to the system's
+    // Extra CA certificates (PEM file) trusted in addition to the system's bundle, e.g. for a
+    // company proxy that inspects HTTPS. Verification itself is never turned off.
+    std::string caFile;
     std::string userAgent = "Sluice/" SLUICE_VERSION;
     int connectTimeoutMs = 15'000;
     // One line per finished request (method, redacted URL, status, ms, attempt) and per retry
@@ -70,11 +73,14 @@ struct ClientOptions
 
 struct ClientStats
 {
-    long requests = 0;       // requests completed (any status)
-    long retries = 0;        // re-sends after a network error or 5xx
-    long rateLimitWaits = 0; // re-sends after a 429
-    long networkErrors = 0;
-    std::chrono::milliseconds waited{0}; // total time spent in backoff and rate-limit waits
+    long requests = 0;          // requests completed with an HTTP status (any status)
+    long retries = 0;           // re-sends after a network error or 5xx
+    long rateLimitWaits = 0;    // re-sends after a 429
+    long networkErrors = 0;     // attempts that failed below HTTP (retried or not)
+    long connectionsOpened = 0; // new connections; keep-alive keeps this far below requests
+    // Time spent waiting: each retry's backoff or Retry-After delay, plus the time new starts
+    // were held back by the client's own rate limit or the pause after a 429.
+    std::chrono::milliseconds waited{0};
 };
 
 class HttpClient
@@ -88,9 +94,16 @@ public:
     // Sends every request, up to maxInFlight at once, retrying per the policy, and returns one
     // result per request in the same order. Any HTTP status that is not retried (2xx, 3xx, 4xx
     // other than 429, or the last 5xx/429 once retries are exhausted) is a Response, not an
-    // error. An error is a transport failure after the retries (with a message naming the host
-    // and what failed: DNS, refused, TLS, timeout, reset) or a cancel (ErrorKind::Cancelled).
-    // Cancel takes effect within ~100 ms, aborting requests in flight.
+    // error. An error is a transport failure after the retries (ErrorKind::Destination, with a
+    // message naming the host and what failed: DNS, refused, TLS, timeout, reset), a URL that
+    // is not http(s) (ErrorKind::Invalid) or a cancel (ErrorKind::Cancelled). Cancel takes
+    // effect within ~100 ms, aborting requests in flight. Redirects are not followed.
+    // Retried: connection refused/reset, send/receive errors, an empty or cut-off answer,
+    // timeouts, 429 and 5xx except 501/505. Not retried: DNS failures, TLS certificate
+    // problems, malformed URLs. A backoff delays only its own request; a 429 also holds back
+    // every new start for its wait (the server asked the client to slow down). Connections stay
+    // open across calls (keep-alive). One call at a time per client; stats() may be read from
+    // any thread.
     std::vector<Result<Response>> sendAll(std::vector<Request> requests,
                                           CancelToken *cancel = nullptr);
     Result<Response> send(Request request, CancelToken *cancel = nullptr);
@@ -104,7 +117,9 @@ private:
 
 // Masks secrets for logs: Authorization/Proxy-Authorization/Cookie/X-*-Key header values,
 // query and form parameters named like token, key, secret, password, assertion, code,
-// client_secret, refresh_token, access_token, signature, and JSON string values under such names.
+// client_secret, refresh_token, access_token, signature, JSON values under such names (also in
+// JSON escaped inside a JSON string), "Bearer …"/"Basic …", JWTs and PEM private keys.
+// Over-masks rather than leaks: a field named e.g. "token_type" is masked too.
 std::string redact(std::string_view text);
 Headers redactHeaders(const Headers &headers);
 

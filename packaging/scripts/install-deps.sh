@@ -3,9 +3,12 @@
 # there already. Runs apt-get as root, or through sudo for a normal user.
 set -eu
 
+# qt6-websockets-dev is listed on its own: Qt6HttpServer's CMake package needs Qt6WebSockets,
+# but Debian's qt6-httpserver-dev does not depend on it.
 PACKAGES="cmake ninja-build g++ pkg-config
 qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev
-libgl-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
+libgl-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev
+qt6-httpserver-dev qt6-websockets-dev
 fonts-dejavu-core"
 
 missing=""

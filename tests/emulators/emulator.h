@@ -33,8 +33,8 @@ struct EmuRequest
 
 struct EmuReply
 {
-    int status = 200;
-    Headers headers; // Content-Type included when there is a body
+    int status = 200; // a status Qt HttpServer knows; anything else is sent as a 500
+    Headers headers;  // Content-Type included when there is a body; Content-Length is added
     std::string body;
     static EmuReply json(int status, const nlohmann::json &body);
     static EmuReply text(int status, std::string body, std::string contentType = "text/plain");
@@ -44,52 +44,73 @@ class Emulator
 {
 public:
     virtual ~Emulator() = default;
-    // Called on the server thread with the server's lock held.
+    // Called on the server thread with the server's lock held. An exception becomes a 500
+    // whose body names it (a bug in the emulator, not a vendor behaviour).
     virtual EmuReply handle(const EmuRequest &request) = 0;
-    // The vendor's own bodies for injected faults.
+    // The vendor's own bodies for injected faults; the defaults are a generic JSON error.
+    // rateLimited(true) must carry Retry-After.
     virtual EmuReply rateLimited(bool withRetryAfter);
     virtual EmuReply serverError(int status);
 };
 
 enum class Fault : std::uint8_t
 {
-    RateLimit,             // 429 without Retry-After
-    RateLimitRetryAfter,   // 429 with Retry-After: 1
-    ServerError,           // 500
-    Unavailable,           // 503
-    ResetBeforeHandling,   // connection reset; the request never took effect
-    ResetAfterHandling,    // the request took effect, then the connection was reset
-    Hang,                  // no reply for hangMs, then the connection is closed
-    Slow,                  // the real reply, after slowMs
+    RateLimit,           // 429 without Retry-After
+    RateLimitRetryAfter, // 429 with Retry-After: 1
+    ServerError,         // 500
+    Unavailable,         // 503
+    ResetBeforeHandling, // connection reset; the request never took effect
+    ResetAfterHandling,  // the request took effect, then the connection was reset
+    Hang,                // no reply for hangMs, then the connection is closed
+    Slow,                // the real reply (handled at once), sent after slowMs
 };
+
+const char *faultName(Fault fault);
 
 struct FaultMix
 {
     double share = 0;         // of requests that get a fault, 0..1
     std::vector<Fault> kinds; // chosen uniformly
-    int hangMs = 30'000;
-    int slowMs = 2'000;
+    int hangMs = 30'000;      // also used by queued Hang faults
+    int slowMs = 2'000;       // also used by queued Slow faults
     std::uint32_t seed = 1;
 };
 
 struct ServerStats
 {
-    long requests = 0;
+    long requests = 0;    // requests received (faulted or not)
+    long connections = 0; // TCP connections accepted; keep-alive keeps this low
     long faults = 0;
     std::map<Fault, long> faultsByKind;
+};
+
+struct ServerOptions
+{
+    std::uint16_t port = 0; // 0: a free port
+    // HTTPS when both are set (PEM, e.g. from makeTestCertificates()); plain HTTP otherwise.
+    std::string tlsCertificatePem;
+    std::string tlsPrivateKeyPem;
 };
 
 class EmulatorServer
 {
 public:
-    explicit EmulatorServer(std::unique_ptr<Emulator> emulator);
+    // Serves on 127.0.0.1 (see ServerOptions). Throws std::runtime_error when the port cannot
+    // be bound or the TLS key is unusable. baseUrl() and port() are valid once it returns.
+    explicit EmulatorServer(std::unique_ptr<Emulator> emulator, ServerOptions options = {});
     ~EmulatorServer(); // stops the server and its thread
+    EmulatorServer(const EmulatorServer &) = delete;
+    EmulatorServer &operator=(const EmulatorServer &) = delete;
 
-    std::string baseUrl() const; // "http://127.0.0.1:<port>"
+    std::string baseUrl() const; // "http://127.0.0.1:<port>" (https:// with TLS)
     std::uint16_t port() const;
 
     void setFaults(FaultMix mix);
     void queueFault(Fault fault, int count = 1); // the next `count` requests, before the mix
+    void clearFaults();                          // drops queued faults and the mix
+    // Adds ms to every reply (handled at once, answered later; other connections are served
+    // meanwhile), like a remote API's round trip. 0 turns it off.
+    void setLatency(int ms);
 
     // Runs f on the emulator under the server's lock (to look at or seed its records).
     template <class E, class F> auto inspect(F &&f)
