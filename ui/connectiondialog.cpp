@@ -4,6 +4,7 @@
 #include "data/driverinfo.h"
 #include "destinations/destinationregistry.h"
 #include "engine/connectiontest.h"
+#include "secrets/secretsettings.h"
 #include "sources/sourceregistry.h"
 #include "workspace/workspace.h"
 
@@ -172,7 +173,9 @@ void ConnectionDialog::rebuildForm()
     for (int i = 0; i < static_cast<int>(info->settings.size()); ++i) {
         const SettingSpec &spec = info->settings[i];
         nlohmann::json value = spec.defaultValue;
-        if (sameKind && spec.kind != SettingKind::Secret) {
+        if (sameKind) {
+            // A secret's stored value is a marker or an env: reference, never the secret: the
+            // editor uses it only to say that one is stored.
             auto it = m_original.settings.find(spec.key);
             if (it != m_original.settings.end())
                 value = *it;
@@ -255,12 +258,19 @@ QWidget *ConnectionDialog::createEditor(const SettingSpec &spec, const nlohmann:
         return check;
     }
     case SettingKind::Secret: {
-        // Secrets are never shown back and never stored in the workspace file: the field starts
-        // empty even when editing. Where a typed secret is kept comes with the secret store
-        // (issue 5); until then it is used only for "Test connection".
+        // Secrets are never shown back: the field starts empty even when editing, and left
+        // empty it keeps the stored secret. A typed one goes to the secret store, not the
+        // workspace file; "env:NAME" reads it from the environment instead.
         auto *edit = new QLineEdit;
         edit->setEchoMode(QLineEdit::Password);
-        edit->setPlaceholderText(tr("Not stored in the workspace file"));
+        if (isSecretMarker(value) && secretMarkerKey(value))
+            edit->setPlaceholderText(tr("Stored securely; leave empty to keep it"));
+        else if (auto name = envReferenceName(value))
+            edit->setPlaceholderText(
+                tr("Read from the environment variable %1; leave empty to keep it")
+                    .arg(fromStd(*name)));
+        else
+            edit->setPlaceholderText(tr("Kept in the secret store, or env:NAME"));
         connect(edit, &QLineEdit::textChanged, this, stale);
         *row = edit;
         return edit;
@@ -359,7 +369,7 @@ ConnectionDef ConnectionDialog::connection() const
     for (const Field &f : m_fields) {
         const SettingSpec &spec = info->settings[f.spec];
         if (spec.kind == SettingKind::Secret)
-            continue; // never in ConnectionDef::settings (the secret store is issue 5)
+            continue; // added by addSecrets() for testing and saving only
         nlohmann::json v = valueOf(spec, f.editor);
         if (!v.is_null())
             c.settings[spec.key] = std::move(v);
@@ -367,22 +377,33 @@ ConnectionDef ConnectionDialog::connection() const
     return c;
 }
 
+void ConnectionDialog::addSecrets(ConnectionDef &c) const
+{
+    const DriverInfo *info = currentDriver();
+    if (!info)
+        return;
+    const bool sameKind = m_original.id != 0 && info->kind == m_original.kind;
+    for (const Field &f : m_fields) {
+        const SettingSpec &spec = info->settings[f.spec];
+        if (spec.kind != SettingKind::Secret)
+            continue;
+        nlohmann::json v = valueOf(spec, f.editor);
+        if (!v.is_null()) {
+            c.settings[spec.key] = std::move(v);
+        } else if (sameKind) {
+            auto it = m_original.settings.find(spec.key);
+            if (it != m_original.settings.end())
+                c.settings[spec.key] = *it; // the stored one, read from the store when used
+        }
+    }
+}
+
 void ConnectionDialog::testConnection()
 {
     if (m_testing)
         return;
     ConnectionDef c = connection();
-    if (const DriverInfo *info = currentDriver()) {
-        // The test may use a typed secret; it stays in this copy and is never saved.
-        for (const Field &f : m_fields) {
-            const SettingSpec &spec = info->settings[f.spec];
-            if (spec.kind != SettingKind::Secret)
-                continue;
-            nlohmann::json v = valueOf(spec, f.editor);
-            if (!v.is_null())
-                c.settings[spec.key] = std::move(v);
-        }
-    }
+    addSecrets(c); // a typed secret is used for the test; it is saved only by OK
     const quint64 generation = ++m_testGeneration;
     m_testing = true;
     m_testButton->setEnabled(false);
@@ -451,9 +472,11 @@ void ConnectionDialog::accept()
     showError(QString());
     setBusy(true);
     const std::string path = m_workspacePath.toStdString();
+    ConnectionDef withSecrets = c;
+    addSecrets(withSecrets); // the workspace moves them into the secret store
     runThenCallback(
         this,
-        [path, c]() -> Result<std::int64_t> {
+        [path, c = std::move(withSecrets)]() -> Result<std::int64_t> {
             auto ws = Workspace::open(path);
             if (!ws)
                 return std::unexpected(ws.error());

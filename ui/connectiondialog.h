@@ -32,7 +32,8 @@ public:
     ConnectionDialog(const QString &workspacePath, const ConnectionDef &connection,
                      QWidget *parent = nullptr);
 
-    // The connection as the form describes it now (secrets left out: see secretValues()).
+    // The connection as the form describes it now, secrets left out (OK hands typed secrets to
+    // the workspace, which moves them into the secret store).
     ConnectionDef connection() const;
     // The id the workspace gave the connection once OK saved it.
     std::int64_t savedId() const { return m_saved.id; }
@@ -68,6 +69,8 @@ private:
     void fitHeight();
     QWidget *createEditor(const SettingSpec &spec, const nlohmann::json &value, QWidget **row);
     nlohmann::json valueOf(const SettingSpec &spec, QWidget *editor) const;
+    // Adds the typed secrets; an empty secret field keeps the stored one (its marker).
+    void addSecrets(ConnectionDef &c) const;
     void showTestResult(bool ok, const QString &text);
     void showError(const QString &text);
     void setBusy(bool busy);

@@ -334,7 +334,7 @@ int cmdPreview(Workspace &ws, const Args &a)
     auto conn = ws.connection(model->connectionId);
     if (!conn)
         return failure(conn.error().message);
-    auto source = createSource(conn->kind, conn->settings, DriverContext{ws.baseDir()});
+    auto source = createSource(conn->kind, conn->settings, ws.driverContext());
     if (!source)
         return failure("The source \"" + conn->name +
                        "\" cannot be opened: " + source.error().message);

@@ -1,5 +1,7 @@
 #include "data/driverinfo.h"
 
+#include "secrets/secretstore.h"
+
 #include <algorithm>
 
 namespace sluice {
@@ -10,6 +12,11 @@ std::filesystem::path DriverContext::resolve(const std::string &path) const
     if (p.is_absolute() || baseDir.empty())
         return p;
     return baseDir / p;
+}
+
+std::shared_ptr<SecretStore> DriverContext::secretStore() const
+{
+    return secrets ? secrets : defaultSecretStore();
 }
 
 std::string validateSettings(const DriverInfo &info, const nlohmann::json &settings)

@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace sluice {
+
+class SecretStore;
 
 enum class SettingKind
 {
@@ -41,11 +44,18 @@ struct DriverInfo
 };
 
 // Where relative paths in connection settings are resolved: the workspace file's folder, so a
-// workspace and its files can move together (and sync configs can live in git).
+// workspace and its files can move together (and sync configs can live in git). And where
+// Secret settings stored as markers are read (see secrets/secretsettings.h) and drivers cache
+// OAuth tokens: the workspace's secret store (Workspace::driverContext), or the user's default
+// store when none is given.
 struct DriverContext
 {
     std::filesystem::path baseDir;
+    std::shared_ptr<SecretStore> secrets;
     std::filesystem::path resolve(const std::string &path) const;
+    // `secrets`, or the user's default store when none was given; never null. Drivers pass it
+    // to their token providers (TokenProvider::setCache) so tokens outlive the run.
+    std::shared_ptr<SecretStore> secretStore() const;
 };
 
 // Checks settings against the specs: required keys present, numbers numeric, choices valid.

@@ -849,7 +849,7 @@ RunResult SyncEngine::run(std::int64_t syncId, const RunOptions &options, Cancel
     auto sourceConn = model ? m_workspace.connection(model->connectionId)
                             : Result<ConnectionDef>(std::unexpected(model.error()));
     auto destConn = m_workspace.connection(sync->destinationId);
-    const DriverContext context{m_workspace.baseDir()};
+    const DriverContext context = m_workspace.driverContext();
     Result<std::unique_ptr<Source>> source =
         sourceConn ? createSource(sourceConn->kind, sourceConn->settings, context)
                    : Result<std::unique_ptr<Source>>(std::unexpected(sourceConn.error()));

@@ -1,5 +1,6 @@
 #include "sources/sourceregistry.h"
 
+#include "secrets/secretsettings.h"
 #include "sources/csvsource.h"
 #include "sources/sqlitesource.h"
 
@@ -31,9 +32,13 @@ createSource(const std::string &kind, const nlohmann::json &settings, const Driv
         return fail(ErrorKind::Invalid, "\"" + kind +
                                             "\" is not a source type this version of "
                                             "Sluice knows.");
-    if (auto msg = validateSettings(driver->info, settings); !msg.empty())
+    // Drivers get real values: secrets come out of the secret store or the environment here.
+    auto resolved = resolveSecretSettings(driver->info, settings, *context.secretStore());
+    if (!resolved)
+        return std::unexpected(resolved.error());
+    if (auto msg = validateSettings(driver->info, *resolved); !msg.empty())
         return fail(ErrorKind::Invalid, msg);
-    return driver->create(settings, context);
+    return driver->create(*resolved, context);
 }
 
 } // namespace sluice

@@ -1,15 +1,27 @@
 #include "workspace/configio.h"
 
+#include "destinations/destinationregistry.h"
+#include "secrets/secretsettings.h"
+#include "sources/sourceregistry.h"
+
 namespace sluice {
 
 namespace {
 
 nlohmann::json connectionJson(const ConnectionDef &c)
 {
+    const DriverInfo *info = nullptr;
+    if (c.role == ConnectionRole::Source) {
+        if (auto *d = findSourceDriver(c.kind))
+            info = &d->info;
+    } else if (auto *d = findDestinationDriver(c.kind)) {
+        info = &d->info;
+    }
+    // Secrets stay behind: {"$secret": true} says one is to be entered after import.
     return {{"name", c.name},
             {"role", connectionRoleName(c.role)},
             {"kind", c.kind},
-            {"settings", c.settings}};
+            {"settings", settingsForExport(info, c.settings)}};
 }
 
 Result<std::string> requireString(const nlohmann::json &j, const char *key,

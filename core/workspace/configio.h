@@ -2,7 +2,9 @@
 // Sync definitions as JSON, so they can live in git: export a sync with its model and both
 // connections; import a file with any number of each. Importing matches by name (an existing
 // connection, model or sync of the same name is updated), so importing twice changes nothing,
-// and export → import → export gives the same text byte for byte. Secrets are never written.
+// and export → import → export gives the same text byte for byte. Secrets are never written:
+// a secret setting is exported as {"$secret": true} (or its "env:NAME" reference), and importing
+// that marker keeps the secret already stored for a connection of that name, if any.
 //
 // {
 //   "sluice_config": 1,

@@ -26,7 +26,7 @@ struct ConnectionDef
     std::string name;
     ConnectionRole role = ConnectionRole::Source;
     std::string kind;                                   // driver kind, e.g. "sqlite", "csv"
-    nlohmann::json settings = nlohmann::json::object(); // never holds a secret
+    nlohmann::json settings = nlohmann::json::object(); // secrets: markers (secretsettings.h)
 };
 
 struct ModelDef

@@ -1,10 +1,13 @@
 #include "workspace/workspace.h"
 
 #include "destinations/destinationregistry.h"
+#include "secrets/secretsettings.h"
 #include "sources/sourceregistry.h"
 #include "workspace/migrations.h"
 
 #include <QStandardPaths>
+
+#include <sqlite3.h>
 
 #include <signal.h>
 #include <unistd.h>
@@ -267,16 +270,43 @@ Result<std::int64_t> Workspace::saveConnection(const ConnectionDef &c)
         return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": \"" + c.kind +
                                             "\" is not a known " + connectionRoleName(c.role) +
                                             " type.");
-    if (auto msg = validateSettings(*info, c.settings); !msg.empty())
-        return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": " + msg);
-    for (const auto &spec : info->settings) {
-        if (spec.kind == SettingKind::Secret && c.settings.contains(spec.key))
-            return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": the secret \"" +
-                                                spec.label +
-                                                "\" cannot be stored in the workspace file.");
+    nlohmann::json existing = nlohmann::json::object();
+    if (c.id != 0) {
+        auto before = connection(c.id);
+        if (before)
+            existing = before->settings;
     }
+    auto update = storeSecretSettings(*info, c.settings, existing, *m_secrets);
+    if (!update)
+        return fail(update.error().kind, "Connection \"" + c.name + "\": " + update.error().message,
+                    update.error().detail);
+    // Whatever happens next, a secret written for this save must not outlive a failed save.
+    bool saved = false;
+    struct Undo
+    {
+        SecretStore &store;
+        const std::vector<std::string> &keys;
+        const bool &saved;
+        ~Undo()
+        {
+            if (!saved)
+                for (const auto &key : keys)
+                    (void)store.remove(key);
+        }
+    } undo{*m_secrets, update->written, saved};
+    if (auto msg = validateSettings(*info, settingsForValidation(update->settings)); !msg.empty())
+        return fail(ErrorKind::Invalid, "Connection \"" + c.name + "\": " + msg);
+    // The secrets this save replaced go once the row is written. Inside a caller's transaction
+    // (an import) they stay: a rollback would bring back the row that points at them.
+    auto dropReplaced = [&] {
+        saved = true;
+        if (sqlite3_get_autocommit(m_db.handle()) == 0)
+            return;
+        for (const auto &key : update->dropped)
+            (void)m_secrets->remove(key);
+    };
     const std::string now = utcNowIso();
-    const std::string settings = c.settings.dump();
+    const std::string settings = update->settings.dump();
     if (c.id == 0) {
         auto s = m_db.prepare("INSERT INTO connections (name, role, kind, settings, created_at, "
                               "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -294,6 +324,7 @@ Result<std::int64_t> Workspace::saveConnection(const ConnectionDef &c)
                             (r.error().message.find("UNIQUE") != std::string::npos
                                  ? "another connection already has that name."
                                  : r.error().message));
+        dropReplaced();
         return m_db.lastInsertId();
     }
     auto s = m_db.prepare("UPDATE connections SET name=?, role=?, kind=?, settings=?, "
@@ -311,11 +342,15 @@ Result<std::int64_t> Workspace::saveConnection(const ConnectionDef &c)
                                             (r.error().message.find("UNIQUE") != std::string::npos
                                                  ? "another connection already has that name."
                                                  : r.error().message));
+    if (m_db.changes() == 0)
+        return fail(ErrorKind::NotFound, "The connection \"" + c.name + "\" no longer exists.");
+    dropReplaced();
     return c.id;
 }
 
 Result<void> Workspace::removeConnection(std::int64_t id)
 {
+    auto before = connection(id);
     auto s = m_db.prepare("DELETE FROM connections WHERE id=?");
     if (!s)
         return std::unexpected(s.error());
@@ -323,6 +358,15 @@ Result<void> Workspace::removeConnection(std::int64_t id)
     if (auto r = s->exec(); !r)
         return fail(ErrorKind::Invalid,
                     "This connection is still used by a model or a sync. Delete those first.");
+    // Its secrets go with it (not inside a caller's transaction, which may still roll back).
+    if (before && sqlite3_get_autocommit(m_db.handle()) != 0) {
+        for (const auto &key : secretStoreKeys(before->settings)) {
+            if (auto r = m_secrets->remove(key); !r)
+                return fail(r.error().kind, "The connection was deleted, but its secrets could "
+                                            "not be removed: " +
+                                                r.error().message);
+        }
+    }
     return {};
 }
 

@@ -3,10 +3,13 @@
 // per-sync state. Opening it migrates the schema forward; typed accessors keep SQL out of
 // callers. One Workspace object per thread: open another for another thread.
 
+#include "data/driverinfo.h"
+#include "secrets/secretstore.h"
 #include "util/sqlite.h"
 #include "workspace/definitions.h"
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace sluice {
@@ -30,8 +33,19 @@ public:
     SqliteDb &db() { return m_db; }
     Result<int> version();
 
+    // Where connections' secrets live: the user's default store unless a test sets another.
+    // The store is per user, not per workspace: its keys are unique across workspaces.
+    SecretStore &secretStore() { return *m_secrets; }
+    void setSecretStore(std::shared_ptr<SecretStore> store) { m_secrets = std::move(store); }
+    // What drivers are created with: relative paths resolve against the workspace's folder, and
+    // secret settings are read from this workspace's secret store.
+    DriverContext driverContext() const { return DriverContext{baseDir(), m_secrets}; }
+
     // Connections. save* inserts when id == 0, else updates; it validates settings against
-    // the driver's declared settings and refuses to store secrets.
+    // the driver's declared settings. Secret settings never reach the workspace file: a typed
+    // value moves into the secret store and the file keeps a marker, "env:NAME" is kept as a
+    // reference, and an absent or empty secret keeps the stored one (secrets/secretsettings.h).
+    // Removing a connection removes its secrets.
     Result<std::vector<ConnectionDef>> connections();
     Result<ConnectionDef> connection(std::int64_t id);
     Result<ConnectionDef> connectionByName(const std::string &name);
@@ -62,13 +76,14 @@ public:
 
 private:
     Workspace(std::filesystem::path path, SqliteDb db)
-        : m_path(std::move(path)), m_db(std::move(db))
+        : m_path(std::move(path)), m_db(std::move(db)), m_secrets(defaultSecretStore())
     {
     }
     Result<void> migrate();
 
     std::filesystem::path m_path;
     SqliteDb m_db;
+    std::shared_ptr<SecretStore> m_secrets;
 };
 
 } // namespace sluice
