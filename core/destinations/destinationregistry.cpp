@@ -1,6 +1,8 @@
 #include "destinations/destinationregistry.h"
 
 #include "destinations/csvdestination.h"
+#include "destinations/hubspotdestination.h"
+#include "secrets/secretsettings.h"
 
 namespace sluice {
 
@@ -8,6 +10,7 @@ const std::vector<DestinationDriver> &destinationDrivers()
 {
     static const std::vector<DestinationDriver> drivers = {
         {csvDestinationDriverInfo(), createCsvDestination},
+        {hubSpotDestinationDriverInfo(), createHubSpotDestination},
     };
     return drivers;
 }
@@ -30,9 +33,13 @@ Result<std::unique_ptr<Destination>> createDestination(const std::string &kind,
         return fail(ErrorKind::Invalid, "\"" + kind +
                                             "\" is not a destination type this version "
                                             "of Sluice knows.");
-    if (auto msg = validateSettings(driver->info, settings); !msg.empty())
+    // Drivers get real values: secrets come out of the secret store or the environment here.
+    auto resolved = resolveSecretSettings(driver->info, settings, *context.secretStore());
+    if (!resolved)
+        return std::unexpected(resolved.error());
+    if (auto msg = validateSettings(driver->info, *resolved); !msg.empty())
         return fail(ErrorKind::Invalid, msg);
-    return driver->create(settings, context);
+    return driver->create(*resolved, context);
 }
 
 } // namespace sluice
