@@ -6,7 +6,7 @@
 #include "dryrundialog.h"
 #include "modelspage.h"
 #include "rundisplay.h"
-#include "runhistorymodel.h"
+#include "runsmodel.h"
 #include "runspage.h"
 #include "synceditor.h"
 #include "synclistmodel.h"
@@ -35,7 +35,7 @@
 namespace sluice {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_syncs(new SyncListModel(this)), m_history(new RunHistoryModel(this)),
+    : QMainWindow(parent), m_syncs(new SyncListModel(this)), m_history(new RunsModel(this)),
       m_runner(new SyncRunner(this))
 {
     setWindowTitle(tr("Sluice"));
@@ -47,8 +47,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(createEmptyPage());
     m_pages->addWidget(createBusyPage());
     m_modelsPage = new ModelsPage;
+    m_modelsPage->setObjectName("modelsPage");
     m_connectionsPage = new ConnectionsPage;
+    m_connectionsPage->setObjectName("connectionsPage");
     m_runsPage = new RunsPage;
+    m_runsPage->setObjectName("runsPage");
     setCentralWidget(createNavigation());
     addSection(m_pages, tr("Syncs"), QStyle::SP_BrowserReload);
     addSection(m_modelsPage, tr("Models"), QStyle::SP_FileDialogDetailedView);
@@ -71,7 +74,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_syncs, &SyncListModel::loaded, this, &MainWindow::syncsLoaded);
     connect(m_syncs, &SyncListModel::loadFailed, this, &MainWindow::syncsLoadFailed);
-    connect(m_history, &RunHistoryModel::loadFailed, this,
+    connect(m_history, &RunsModel::loadFailed, this,
             [this](const QString &message) { statusBar()->showMessage(message); });
     connect(m_runner, &SyncRunner::progress, this, &MainWindow::showProgress);
     connect(m_runner, &SyncRunner::finished, this, &MainWindow::runFinished);
@@ -253,7 +256,8 @@ QWidget *MainWindow::createSyncsPage()
     QHeaderView *header = m_historyTable->horizontalHeader();
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(RunHistoryModel::Message, QHeaderView::Stretch);
+    header->setSectionResizeMode(RunsModel::Message, QHeaderView::Stretch);
+    m_historyTable->hideColumn(RunsModel::Sync); // they are all the selected sync's
 
     auto *details = new QWidget;
     auto *detailsLayout = new QVBoxLayout(details);
@@ -370,8 +374,12 @@ void MainWindow::chooseWorkspace()
 
 void MainWindow::refresh()
 {
-    if (!m_workspacePath.empty())
-        m_syncs->load(m_workspacePath);
+    if (m_workspacePath.empty())
+        return;
+    m_syncs->load(m_workspacePath);
+    // F5 also refreshes the dashboard, which other processes' runs (the CLI) change.
+    if (m_sections->currentWidget() == m_runsPage)
+        m_runsPage->refresh();
 }
 
 void MainWindow::startRun(bool dryRun)
@@ -497,7 +505,10 @@ void MainWindow::loadHistory()
         return;
     }
     m_historyTitle->setText(tr("Recent runs of “%1”").arg(m_syncs->syncName(row)));
-    m_history->load(m_workspacePath, m_syncs->syncId(row));
+    RunFilter filter;
+    filter.syncId = m_syncs->syncId(row);
+    filter.limit = 50;
+    m_history->load(m_workspacePath, filter);
 }
 
 void MainWindow::updatePage()

@@ -22,7 +22,7 @@ struct RunProgress;
 struct RunResult;
 class ConnectionsPage;
 class ModelsPage;
-class RunHistoryModel;
+class RunsModel;
 class RunsPage;
 class SyncListModel;
 class SyncRunner;
@@ -82,7 +82,7 @@ private:
     int selectedRow() const;
 
     SyncListModel *m_syncs;
-    RunHistoryModel *m_history;
+    RunsModel *m_history;
     SyncRunner *m_runner;
     std::filesystem::path m_workspacePath;
     std::int64_t m_selectedSyncId = 0;

@@ -211,6 +211,7 @@ void ModelEditor::buildUi()
     horizontal->setStretchFactor(0, 1);
     horizontal->setStretchFactor(1, 4);
     horizontal->setChildrenCollapsible(false);
+    horizontal->setSizes({220, 780}); // room for names like support_tickets
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -240,9 +241,14 @@ void ModelEditor::buildUi()
     auto *saveShortcut = new QShortcut(QKeySequence::Save, this);
     saveShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(saveShortcut, &QShortcut::activated, this, &ModelEditor::save);
-    auto *runShortcut = new QShortcut(QKeySequence(Qt::Key_F5), this);
-    runShortcut->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(runShortcut, &QShortcut::activated, this, &ModelEditor::run);
+    // Ctrl+Enter runs from anywhere in the editor, not only the SQL text (F5 is the window's
+    // Refresh: the same key here would make both ambiguous).
+    for (const QKeySequence &keys :
+         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto *runShortcut = new QShortcut(keys, this);
+        runShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(runShortcut, &QShortcut::activated, this, &ModelEditor::run);
+    }
     auto *stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     stopShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(stopShortcut, &QShortcut::activated, this, &ModelEditor::stop);

@@ -62,7 +62,7 @@ ModelsPage::ModelsPage(QWidget *parent)
     splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
     m_list->setMinimumWidth(240);
-    splitter->setSizes({380, 1020});
+    splitter->setSizes({300, 1100});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);

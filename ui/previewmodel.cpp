@@ -7,7 +7,9 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 
@@ -27,6 +29,12 @@ struct PreviewJob
 
     std::mutex targetMutex;
     PreviewModel *target = nullptr; // null once detached
+
+    // Re-reading dropped pages (a job of its own, which outlives Stop): newest request last.
+    std::deque<std::int64_t> rereadQueue;
+    std::int64_t rereading = -1;
+    bool rereaderStarted = false;
+    CancelToken rereadCancel;
 
     // Runs fn on the GUI thread if the model still listens. Holding targetMutex keeps the
     // model alive while the event is posted; Qt drops posted events of a deleted object.
@@ -125,6 +133,52 @@ void PreviewModel::readRows(std::shared_ptr<PreviewJob> job, quint64 generation,
     job->rowsCancel.setHook(nullptr);
 }
 
+void PreviewModel::rereadPages(std::shared_ptr<PreviewJob> job, quint64 generation,
+                               SourceFactory factory, SourceQuery query)
+{
+    for (;;) {
+        std::int64_t pageIndex = -1;
+        {
+            std::unique_lock lock(job->mutex);
+            job->rereading = -1;
+            job->wake.wait(lock, [&] { return job->stopped || !job->rereadQueue.empty(); });
+            if (job->stopped)
+                return;
+            pageIndex = job->rereadQueue.back();
+            job->rereadQueue.pop_back();
+            job->rereading = pageIndex;
+        }
+        auto page = std::make_shared<Page>();
+        SourceQuery q = query;
+        q.offset = pageIndex * pageSize;
+        q.limit = std::min<std::int64_t>(pageSize, query.limit.value_or(INT64_MAX) - q.offset);
+        auto source = factory();
+        auto stream = source ? (*source)->open(q) : std::unexpected(source.error());
+        if (!stream) {
+            page->error = stream.error();
+        } else {
+            RowStream *raw = stream->get();
+            job->rereadCancel.setHook([raw] { raw->cancel(); });
+            page->rows.reserve(pageSize);
+            for (;;) {
+                Row row;
+                auto more = raw->next(row);
+                if (!more)
+                    page->error = more.error();
+                if (!more || !*more)
+                    break;
+                page->rows.push_back(std::move(row));
+            }
+            job->rereadCancel.setHook(nullptr);
+        }
+        if (page->error && page->error->kind == ErrorKind::Cancelled)
+            return;
+        job->post([generation, pageIndex, page](PreviewModel *m) {
+            m->onPageReread(generation, pageIndex, page);
+        });
+    }
+}
+
 void PreviewModel::countRows(std::shared_ptr<PreviewJob> job, quint64 generation,
                              SourceFactory factory, SourceQuery query)
 {
@@ -143,33 +197,53 @@ PreviewModel::PreviewModel(QObject *parent) : QAbstractTableModel(parent) {}
 PreviewModel::~PreviewModel()
 {
     detachJob();
+    detach(m_rereadJob);
+}
+
+void PreviewModel::detach(std::shared_ptr<PreviewJob> &job)
+{
+    if (!job)
+        return;
+    {
+        std::lock_guard lock(job->targetMutex);
+        job->target = nullptr;
+    }
+    {
+        std::lock_guard lock(job->mutex);
+        job->stopped = true;
+    }
+    job->wake.notify_all();
+    job->rowsCancel.cancel();
+    job->countCancel.cancel();
+    job->rereadCancel.cancel();
+    job.reset();
 }
 
 void PreviewModel::detachJob()
 {
-    if (!m_job)
-        return;
-    {
-        std::lock_guard lock(m_job->targetMutex);
-        m_job->target = nullptr;
-    }
-    {
-        std::lock_guard lock(m_job->mutex);
-        m_job->stopped = true;
-    }
-    m_job->wake.notify_all();
-    m_job->rowsCancel.cancel();
-    m_job->countCancel.cancel();
-    m_job.reset();
+    detach(m_job);
 }
 
-void PreviewModel::start(SourceFactory factory, const SourceQuery &query)
+void PreviewModel::setCachedPages(int pages)
 {
-    detachJob();
-    beginResetModel();
+    m_cachedPages = std::max(pages, 2);
+}
+
+std::int64_t PreviewModel::cachedRows() const
+{
+    std::int64_t rows = 0;
+    for (const auto &[index, page] : m_pages)
+        rows += static_cast<std::int64_t>(page.rows.size());
+    return rows;
+}
+
+void PreviewModel::resetRows()
+{
+    detach(m_rereadJob);
     ++m_generation;
     m_columns.clear();
-    m_rows.clear();
+    m_pages.clear();
+    m_rowCount = 0;
     m_haveColumns = false;
     m_loadingRow = false;
     m_atEnd = false;
@@ -177,6 +251,82 @@ void PreviewModel::start(SourceFactory factory, const SourceQuery &query)
     m_total.reset();
     m_firstPageMs = 0;
     m_error.clear();
+}
+
+void PreviewModel::storePage(std::int64_t page, std::vector<Row> rows)
+{
+    m_pages[page] = CachedPage{std::move(rows), ++m_useClock};
+    while (m_pages.size() > static_cast<std::size_t>(m_cachedPages)) {
+        auto oldest = std::min_element(m_pages.begin(), m_pages.end(), [](auto &a, auto &b) {
+            return a.second.lastUse < b.second.lastUse;
+        });
+        m_pages.erase(oldest);
+    }
+}
+
+const Row *PreviewModel::cachedRow(std::int64_t row) const
+{
+    auto it = m_pages.find(row / pageSize);
+    if (it == m_pages.end())
+        return nullptr;
+    const auto offset = static_cast<std::size_t>(row % pageSize);
+    if (offset >= it->second.rows.size())
+        return nullptr;
+    it->second.lastUse = ++m_useClock;
+    return &it->second.rows[offset];
+}
+
+void PreviewModel::requestReread(std::int64_t page) const
+{
+    if (!m_factory || m_failedPages.contains(page))
+        return;
+    if (!m_rereadJob) {
+        m_rereadJob = std::make_shared<PreviewJob>();
+        m_rereadJob->target = const_cast<PreviewModel *>(this);
+    }
+    auto &job = *m_rereadJob;
+    bool start = false;
+    {
+        std::lock_guard lock(job.mutex);
+        if (job.rereading == page)
+            return;
+        auto &queue = job.rereadQueue;
+        if (auto it = std::find(queue.begin(), queue.end(), page); it != queue.end())
+            queue.erase(it);
+        queue.push_back(page);
+        // Scrolling fast asks for many pages; only the latest ones are still on screen.
+        while (queue.size() > 8)
+            queue.pop_front();
+        start = !std::exchange(job.rereaderStarted, true);
+    }
+    job.wake.notify_all();
+    if (start) {
+        SourceQuery limited = m_query;
+        std::thread(rereadPages, m_rereadJob, m_generation, m_factory, limited).detach();
+    }
+}
+
+void PreviewModel::onPageReread(quint64 generation, std::int64_t page, std::shared_ptr<Page> rows)
+{
+    if (generation != m_generation)
+        return;
+    if (rows->error) {
+        m_failedPages.insert(page); // not asked again: the grid shows it as unavailable
+    } else {
+        storePage(page, std::move(rows->rows));
+    }
+    const std::int64_t first = page * pageSize;
+    const std::int64_t last = std::min(first + pageSize, m_rowCount) - 1;
+    if (last >= first && !m_columns.empty())
+        emit dataChanged(index(static_cast<int>(first), 0),
+                         index(static_cast<int>(last), static_cast<int>(m_columns.size()) - 1));
+}
+
+void PreviewModel::start(SourceFactory factory, const SourceQuery &query)
+{
+    detachJob();
+    beginResetModel();
+    resetRows();
     endResetModel();
 
     m_job = std::make_shared<PreviewJob>();
@@ -184,6 +334,9 @@ void PreviewModel::start(SourceFactory factory, const SourceQuery &query)
     SourceQuery limited = query;
     if (!limited.limit || *limited.limit > m_maxRows)
         limited.limit = m_maxRows;
+    m_factory = factory;
+    m_query = limited;
+    m_failedPages.clear();
     std::thread(readRows, m_job, m_generation, factory, limited).detach();
     std::thread(countRows, m_job, m_generation, factory, query).detach();
     setBusyFlags(true, false, true);
@@ -203,15 +356,9 @@ void PreviewModel::clear()
 {
     detachJob();
     beginResetModel();
-    ++m_generation;
-    m_columns.clear();
-    m_rows.clear();
-    m_haveColumns = false;
-    m_loadingRow = false;
-    m_atEnd = false;
-    m_stopped = false;
-    m_total.reset();
-    m_error.clear();
+    resetRows();
+    m_factory = nullptr;
+    m_failedPages.clear();
     endResetModel();
     setBusyFlags(false, false, false);
 }
@@ -235,7 +382,7 @@ void PreviewModel::removeLoadingRow()
 {
     if (!m_loadingRow)
         return;
-    const int row = static_cast<int>(m_rows.size());
+    const int row = static_cast<int>(m_rowCount);
     beginRemoveRows({}, row, row);
     m_loadingRow = false;
     endRemoveRows();
@@ -262,15 +409,18 @@ void PreviewModel::onPage(quint64 generation, std::shared_ptr<Page> page)
         removeLoadingRow();
         beginResetModel();
         m_columns = std::move(*page->columns);
-        m_rows = std::move(page->rows);
+        m_rowCount = static_cast<std::int64_t>(page->rows.size());
+        storePage(0, std::move(page->rows));
         m_haveColumns = true;
         m_firstPageMs = page->elapsedMs;
         endResetModel();
     } else if (!page->rows.empty()) {
-        const int first = static_cast<int>(m_rows.size());
-        beginInsertRows({}, first, first + static_cast<int>(page->rows.size()) - 1);
-        m_rows.insert(m_rows.end(), std::make_move_iterator(page->rows.begin()),
-                      std::make_move_iterator(page->rows.end()));
+        // Forward pages are full but for the last, so the row count names the page.
+        const auto n = static_cast<std::int64_t>(page->rows.size());
+        const std::int64_t first = m_rowCount;
+        beginInsertRows({}, static_cast<int>(first), static_cast<int>(first + n - 1));
+        storePage(first / pageSize, std::move(page->rows));
+        m_rowCount += n;
         endInsertRows();
     }
     // The placeholder goes after the new rows are in: removed first, it would shrink a view
@@ -314,7 +464,7 @@ int PreviewModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid() || !m_haveColumns)
         return 0;
-    return static_cast<int>(m_rows.size()) + (m_loadingRow ? 1 : 0);
+    return static_cast<int>(m_rowCount) + (m_loadingRow ? 1 : 0);
 }
 
 int PreviewModel::columnCount(const QModelIndex &parent) const
@@ -326,10 +476,18 @@ QVariant PreviewModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount())
         return {};
-    const auto rowIndex = static_cast<std::size_t>(index.row());
-    if (rowIndex >= m_rows.size()) { // the loading row
-        if (role == Qt::DisplayRole && index.column() == 0)
+    const std::int64_t rowIndex = index.row();
+    const Row *row = rowIndex < m_rowCount ? cachedRow(rowIndex) : nullptr;
+    if (!row) { // the loading row, or a page dropped from memory and being read again
+        if (rowIndex < m_rowCount) {
+            const std::int64_t page = rowIndex / pageSize;
+            requestReread(page);
+            if (role == Qt::DisplayRole)
+                return m_failedPages.contains(page) ? tr("(could not be read again)")
+                                                    : QStringLiteral("…");
+        } else if (role == Qt::DisplayRole && index.column() == 0) {
             return tr("loading…");
+        }
         if (role == Qt::ForegroundRole)
             return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
         if (role == Qt::FontRole) {
@@ -339,7 +497,7 @@ QVariant PreviewModel::data(const QModelIndex &index, int role) const
         }
         return {};
     }
-    const Value &v = m_rows[rowIndex][static_cast<std::size_t>(index.column())];
+    const Value &v = (*row)[static_cast<std::size_t>(index.column())];
     switch (role) {
     case Qt::DisplayRole:
     case Qt::EditRole:
@@ -424,7 +582,7 @@ void PreviewModel::fetchMore(const QModelIndex &parent)
         [this, generation = m_generation] {
             if (generation != m_generation || !m_pageInFlight || m_loadingRow)
                 return;
-            const int row = static_cast<int>(m_rows.size());
+            const int row = static_cast<int>(m_rowCount);
             beginInsertRows({}, row, row);
             m_loadingRow = true;
             endInsertRows();

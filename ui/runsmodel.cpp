@@ -5,6 +5,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 namespace sluice {
 
 RunsModel::RunsModel(QObject *parent) : QAbstractTableModel(parent) {}
@@ -14,7 +16,7 @@ void RunsModel::load(const std::filesystem::path &workspace, const RunFilter &fi
     const quint64 generation = ++m_generation;
     m_loading = true;
     RunFilter limited = filter;
-    limited.limit = runLimit;
+    limited.limit = std::clamp(filter.limit, 1, runLimit);
     runThenCallback(
         this,
         [workspace, limited]() -> Result<std::vector<RunListEntry>> {
@@ -86,6 +88,8 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
             return QLocale().toString(run.counts.removed);
         case Rejected:
             return QLocale().toString(run.counts.rejected);
+        case Message:
+            return QString::fromStdString(run.error);
         }
         break;
     case Qt::DecorationRole:
@@ -93,7 +97,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
             return RunDisplay::statusIcon(run.status);
         break;
     case Qt::ToolTipRole:
-        if (index.column() == Status && !run.error.empty())
+        if ((index.column() == Status || index.column() == Message) && !run.error.empty())
             return QString::fromStdString(run.error);
         if (index.column() == Started)
             return RunDisplay::longLocalTime(run.startedAt);
@@ -101,7 +105,7 @@ QVariant RunsModel::data(const QModelIndex &index, int role) const
             return tr("Double-click to see the rejected records");
         break;
     case Qt::TextAlignmentRole:
-        if (index.column() >= Added)
+        if (index.column() >= Added && index.column() <= Rejected)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case RunIdRole:
@@ -114,7 +118,7 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return {};
-    if (role == Qt::TextAlignmentRole && section >= Added)
+    if (role == Qt::TextAlignmentRole && section >= Added && section <= Rejected)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
@@ -135,6 +139,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation orientation, int rol
         return tr("Removed");
     case Rejected:
         return tr("Rejected");
+    case Message:
+        return tr("Message");
     }
     return {};
 }

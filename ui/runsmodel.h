@@ -1,5 +1,6 @@
 #pragma once
-// All runs of all syncs, newest first, with each run's sync name, for the runs dashboard.
+// Runs, newest first, with each run's sync name and message: all syncs' for the runs
+// dashboard, one sync's for the main window's details pane (which hides the Sync column).
 // Filtered by sync and status in the query; loads in the background, and a generation counter
 // drops the results of superseded loads.
 
@@ -27,6 +28,7 @@ public:
         Changed,
         Removed,
         Rejected,
+        Message,
         ColumnCount
     };
     static constexpr int runLimit = 500;
@@ -34,8 +36,9 @@ public:
 
     explicit RunsModel(QObject *parent = nullptr);
 
-    // Reads the newest runLimit runs that pass the filter off the GUI thread; loaded() when
-    // they arrive. A workspace that cannot be read leaves the rows alone (loadFailed()).
+    // Reads the newest runs that pass the filter (at most filter.limit, itself at most
+    // runLimit) off the GUI thread; loaded() when they arrive. A workspace that cannot be read
+    // leaves the rows alone (loadFailed()).
     void load(const std::filesystem::path &workspace, const RunFilter &filter);
     void clear();
     bool isLoading() const { return m_loading; }

@@ -14,7 +14,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -82,7 +81,7 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Sync, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Message, QHeaderView::Stretch);
     m_table->setAccessibleName(tr("Runs"));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -99,9 +98,6 @@ RunsPage::RunsPage(QWidget *parent) : QWidget(parent)
     connect(m_syncFilter, &QComboBox::currentIndexChanged, this, &RunsPage::loadRuns);
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &RunsPage::loadRuns);
     connect(m_refreshButton, &QPushButton::clicked, this, &RunsPage::refresh);
-    auto *refreshKey = new QShortcut(QKeySequence::Refresh, this);
-    refreshKey->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(refreshKey, &QShortcut::activated, this, &RunsPage::refresh);
     connect(m_table, &QTableView::doubleClicked, this,
             [this](const QModelIndex &index) { openRejected(index.row()); });
     connect(m_rejectedButton, &QPushButton::clicked, this, [this] {

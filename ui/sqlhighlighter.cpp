@@ -1,5 +1,8 @@
 #include "sqlhighlighter.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace sluice {
 
 namespace {
@@ -17,6 +20,20 @@ QColor blend(const QColor &a, const QColor &b, double t)
     return QColor::fromRgbF(a.redF() * (1 - t) + b.redF() * t,
                             a.greenF() * (1 - t) + b.greenF() * t,
                             a.blueF() * (1 - t) + b.blueF() * t);
+}
+
+// WCAG 2 contrast ratio of two colours (1 = none, 21 = black on white).
+double contrast(const QColor &a, const QColor &b)
+{
+    const auto luminance = [](const QColor &c) {
+        const auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) +
+               0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 } // namespace
@@ -38,8 +55,12 @@ SqlHighlighter::SqlHighlighter(QTextDocument *document, const QPalette &palette)
 void SqlHighlighter::setPalette(const QPalette &palette)
 {
     const QColor text = palette.color(QPalette::Text);
+    // Some dark palettes keep a light theme's dark link colour: keywords must stay readable.
+    QColor keyword = palette.color(QPalette::Link);
+    if (contrast(keyword, palette.color(QPalette::Base)) < 3.0)
+        keyword = blend(keyword, text, 0.55);
     m_keyword = QTextCharFormat();
-    m_keyword.setForeground(palette.color(QPalette::Link));
+    m_keyword.setForeground(keyword);
     m_keyword.setFontWeight(QFont::Bold);
     m_string = QTextCharFormat();
     m_string.setForeground(blend(text, palette.color(QPalette::LinkVisited), 0.8));

@@ -240,6 +240,8 @@ void SyncEditor::buildUi()
     auto *planLayout = new QVBoxLayout(planPage);
     planLayout->addWidget(m_planSummary);
     planLayout->addWidget(m_planTable, 1);
+    planLayout->addStretch(); // keeps the summary at the top while there is no table
+    planLayout->setAlignment(m_planSummary, Qt::AlignTop);
 
     m_runResult = new QLabel(tr("Run now sends the changes to the destination. The log of the "
                                 "run appears here."));
@@ -289,12 +291,12 @@ void SyncEditor::buildUi()
     m_dryRunButton->setObjectName("syncDryRun");
     m_dryRunButton->setToolTip(
         tr("Shows what a run would send, writing nothing (%1). Saves your changes first.")
-            .arg(shortcut(QKeySequence(tr("Ctrl+D")), &SyncEditor::dryRun)));
+            .arg(shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), &SyncEditor::dryRun)));
     m_runButton = new QPushButton(tr("Run now"));
     m_runButton->setObjectName("syncRunNow");
     m_runButton->setToolTip(
         tr("Sends the changes to the destination (%1). Saves your changes first.")
-            .arg(shortcut(QKeySequence(tr("Ctrl+R")), &SyncEditor::runNow)));
+            .arg(shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), &SyncEditor::runNow)));
     m_stopButton = new QPushButton(tr("S&top"));
     m_stopButton->setObjectName("syncStop");
     m_stopButton->setToolTip(tr("Stops the run; what was already sent stays sent."));
@@ -480,7 +482,7 @@ void SyncEditor::loadDestination()
                 info.error = errorText(conn.error());
                 return info;
             }
-            auto dest = createDestination(conn->kind, conn->settings, DriverContext{ws->baseDir()});
+            auto dest = createDestination(conn->kind, conn->settings, ws->driverContext());
             if (!dest) {
                 info.error = errorText(dest.error());
                 return info;
@@ -627,7 +629,7 @@ void SyncEditor::loadSchema()
                 schema.columnsError = errorText(ws.error());
                 return schema;
             }
-            const DriverContext context{ws->baseDir()};
+            const DriverContext context = ws->driverContext();
             if (modelDef) {
                 auto conn = ws->connection(modelDef->connectionId);
                 auto source = conn ? createSource(conn->kind, conn->settings, context)

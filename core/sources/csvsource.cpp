@@ -366,9 +366,22 @@ Result<std::unique_ptr<RowStream>> CsvSource::open(const SourceQuery &query)
     auto file = fileForTable(query.table);
     if (!file)
         return std::unexpected(file.error());
-    auto stream = CsvRowStream::open(*file, m_delimiter, query.limit);
+    const std::int64_t skip = std::max<std::int64_t>(query.offset, 0);
+    std::optional<std::int64_t> limit = query.limit;
+    if (limit)
+        *limit += skip; // the stream's limit counts the skipped rows too
+    auto stream = CsvRowStream::open(*file, m_delimiter, limit);
     if (!stream)
         return std::unexpected(stream.error());
+    // A file has no index: skipping means reading (and checking) the rows before the offset.
+    Row row;
+    for (std::int64_t i = 0; i < skip; ++i) {
+        auto more = (*stream)->next(row);
+        if (!more)
+            return std::unexpected(more.error());
+        if (!*more)
+            break;
+    }
     return std::unique_ptr<RowStream>(std::move(*stream));
 }
 

@@ -17,6 +17,7 @@ struct SourceQuery
     std::string sql;                   // either SQL text...
     std::string table;                 // ...or a table (file) name
     std::optional<std::int64_t> limit; // pushed into the query where the source can
+    std::int64_t offset = 0;           // rows skipped before the first one returned
 };
 
 struct TableInfo

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 
 namespace sluice {
@@ -205,8 +206,9 @@ Result<SqliteSource::Prepared> SqliteSource::prepareQuery(const SourceQuery &que
             return fail(ErrorKind::Invalid, "The model's SQL would change the database. A model "
                                             "can only read: write a SELECT query.");
     }
-    if (query.limit)
-        sql = "SELECT * FROM (\n" + sql + "\n) LIMIT " + std::to_string(*query.limit);
+    if (query.limit || query.offset > 0)
+        sql = "SELECT * FROM (\n" + sql + "\n) LIMIT " + std::to_string(query.limit.value_or(-1)) +
+              " OFFSET " + std::to_string(std::max<std::int64_t>(query.offset, 0));
     return Prepared{std::move(*db), std::move(sql)};
 }
 

@@ -376,6 +376,34 @@ private slots:
         QCOMPARE(readTable(*source, "n.csv", 5000).rows.size(), std::size_t(2000));
     }
 
+    void offsetSkipsRows()
+    {
+        Fixture f;
+        std::string csv = "n\n";
+        for (int i = 0; i < 2000; ++i)
+            csv += std::to_string(i) + "\n";
+        auto source = makeSource(f.write("n.csv", csv));
+        auto read = [&](std::optional<std::int64_t> limit, std::int64_t offset) {
+            SourceQuery q{{}, "n.csv", limit};
+            q.offset = offset;
+            auto stream = source->open(q);
+            std::vector<Row> rows;
+            Row row;
+            while (stream && (*stream)->next(row).value_or(false))
+                rows.push_back(row);
+            return rows;
+        };
+        // Past the type-guessing sample (1,000 rows) and inside it.
+        auto page = read(500, 1200);
+        QCOMPARE(page.size(), std::size_t(500));
+        QCOMPARE(page.front()[0], integer(1200));
+        QCOMPARE(page.back()[0], integer(1699));
+        QCOMPARE(read(3, 10).front()[0], integer(10));
+        QCOMPARE(read(100, 1950).size(), std::size_t(50));
+        QCOMPARE(read(std::nullopt, 1998).size(), std::size_t(2));
+        QCOMPARE(read(10, 5000).size(), std::size_t(0));
+    }
+
     void fileRemovedAfterCreate()
     {
         Fixture f;

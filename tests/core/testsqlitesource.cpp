@@ -73,6 +73,16 @@ private Q_SLOTS:
         auto s2 = src.open(SourceQuery{"SELECT id FROM t -- all of them\n;;", "", 1});
         QVERIFY2(s2.has_value(), s2 ? "" : s2.error().message.c_str());
         QCOMPARE(readAll(**s2).size(), 1u);
+        // An offset skips rows, with or without a limit.
+        SourceQuery paged{"SELECT id FROM t ORDER BY id;", "", 1};
+        paged.offset = 1;
+        auto s3 = src.open(paged);
+        QVERIFY2(s3.has_value(), s3 ? "" : s3.error().message.c_str());
+        auto page = readAll(**s3);
+        QCOMPARE(page.size(), 1u);
+        QCOMPARE(page[0][0].integer, std::int64_t(2));
+        paged.limit.reset();
+        QCOMPARE(readAll(**src.open(paged)).size(), 2u);
         auto missing = src.open(SourceQuery{"", "nope", std::nullopt});
         QVERIFY(!missing);
         QVERIFY2(missing.error().message.find("\"nope\"") != std::string::npos,

@@ -2,10 +2,14 @@
 // history, Stop (and closing the window mid-run), the dry-run dialog, the empty state and a
 // workspace that cannot be opened.
 
+#include "connectionspage.h"
 #include "demo/demoworkspace.h"
 #include "dryrundialog.h"
 #include "mainwindow.h"
-#include "runhistorymodel.h"
+#include "modelspage.h"
+#include "runsmodel.h"
+#include "runspage.h"
+#include "synceditor.h"
 #include "synclistmodel.h"
 #include "testutil.h"
 #include "workspace/workspace.h"
@@ -14,6 +18,8 @@
 #include <QAction>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStackedWidget>
@@ -21,6 +27,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 
 using namespace sluice;
@@ -100,6 +107,7 @@ private slots:
     void dryRunShowsThePlanAndWritesNothing();
     void emptyWorkspaceOffersTheDemo();
     void unreadableWorkspaceKeepsTheCurrentOne();
+    void navigatesSectionsAndEditsSyncs();
 
 private:
     std::filesystem::path demoCopy();
@@ -202,8 +210,8 @@ void TestMainWindow::listsSyncsAndRunsOneInTheBackground()
 
     QTRY_COMPARE(ui.history->model()->rowCount(), 1);
     const QAbstractItemModel *history = ui.history->model();
-    QCOMPARE(history->index(0, RunHistoryModel::Status).data().toString(), QString("Succeeded"));
-    QCOMPARE(history->index(0, RunHistoryModel::Added).data().toString(), added);
+    QCOMPARE(history->index(0, RunsModel::Status).data().toString(), QString("Succeeded"));
+    QCOMPARE(history->index(0, RunsModel::Added).data().toString(), added);
     // The other syncs did not run.
     for (int other = 0; other < 3; ++other)
         if (other != row)
@@ -238,7 +246,7 @@ void TestMainWindow::stopCancelsALongRun()
     QVERIFY(window.statusBar()->currentMessage().startsWith("“Endless”: Stopped by the user."));
     QVERIFY(!ui.stop->isEnabled());
     QTRY_COMPARE(ui.history->model()->rowCount(), 1);
-    QVERIFY(!ui.history->model()->index(0, RunHistoryModel::Message).data().toString().isEmpty());
+    QVERIFY(!ui.history->model()->index(0, RunsModel::Message).data().toString().isEmpty());
 }
 
 void TestMainWindow::closingTheWindowStopsTheRun()
@@ -341,4 +349,78 @@ void TestMainWindow::unreadableWorkspaceKeepsTheCurrentOne()
 }
 
 QTEST_MAIN(TestMainWindow)
+// The keyboard path through the window: Ctrl+1…4 switch sections, each showing the workspace's
+// things; Ctrl+E and a double-click open the selected sync in the editor, Ctrl+Shift+N a new
+// one; a sync renamed and saved there shows under its new name in the list.
+void TestMainWindow::navigatesSectionsAndEditsSyncs()
+{
+    const auto path = demoCopy();
+    MainWindow window;
+    Ui ui(window);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.openWorkspace(path);
+    QTRY_COMPARE(ui.syncs->model()->rowCount(), 3);
+    auto *sections = window.findChild<QStackedWidget *>("sections");
+    auto *navigation = window.findChild<QListWidget *>("navigation");
+    const auto *models = window.findChild<ModelsPage *>();
+    const auto *connections = window.findChild<ConnectionsPage *>();
+    const auto *runs = window.findChild<RunsPage *>();
+
+    QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(sections->currentWidget()->objectName(), QString("modelsPage"));
+    QCOMPARE(navigation->currentItem()->text(), QString("Models"));
+    QTRY_COMPARE(models->list()->model()->rowCount(), 3);
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(sections->currentWidget()->objectName(), QString("connectionsPage"));
+    QTRY_COMPARE(connections->list()->model()->rowCount(), 3);
+    QTest::keyClick(&window, Qt::Key_4, Qt::ControlModifier);
+    QCOMPARE(sections->currentWidget(), runs);
+    QVERIFY(runs->table()->isVisible());
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(sections->currentWidget(), ui.pages);
+    QCOMPARE(ui.page(), QString("syncsPage"));
+
+    // Ctrl+E edits the selected sync.
+    const int row = ui.rowOf("Upsell candidates");
+    ui.syncs->selectRow(row);
+    QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
+    SyncEditor *editor = nullptr;
+    QTRY_VERIFY((editor = window.findChild<SyncEditor *>()) != nullptr);
+    QTRY_VERIFY(!editor->isBusy());
+    auto *name = editor->findChild<QLineEdit *>("syncName");
+    QCOMPARE(name->text(), QString("Upsell candidates"));
+    QVERIFY(editor->syncId() > 0);
+    // Renamed and saved, it shows under the new name.
+    name->setText("Upsell candidates (EMEA)");
+    auto *save = editor->findChild<QPushButton *>("syncSave");
+    QTRY_VERIFY(save->isEnabled());
+    save->click();
+    QTRY_VERIFY(!editor->hasUnsavedChanges());
+    QTRY_VERIFY(ui.rowOf("Upsell candidates (EMEA)") >= 0);
+    QCOMPARE(ui.rowOf("Upsell candidates"), -1);
+    editor->close();
+    QTRY_VERIFY(window.findChild<SyncEditor *>() == nullptr); // deleted on close
+
+    // A double-click on a row opens that sync too.
+    const int other = ui.rowOf("At-risk customers");
+    const QRect cell = ui.syncs->visualRect(ui.syncs->model()->index(other, 0));
+    // As a real double-click: a press and release first, then the double-click event.
+    QTest::mouseClick(ui.syncs->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(ui.syncs->viewport(), Qt::LeftButton, {}, cell.center());
+    QTRY_VERIFY((editor = window.findChild<SyncEditor *>()) != nullptr);
+    QTRY_COMPARE(editor->findChild<QLineEdit *>("syncName")->text(), QString("At-risk customers"));
+    editor->close();
+    QTRY_VERIFY(window.findChild<SyncEditor *>() == nullptr);
+
+    // Ctrl+Shift+N starts a new one.
+    window.activateWindow(); // back from the closed dialog
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY((editor = window.findChild<SyncEditor *>()) != nullptr);
+    QCOMPARE(editor->syncId(), 0);
+    QVERIFY(editor->findChild<QLineEdit *>("syncName")->text().isEmpty());
+    editor->close();
+}
+
 #include "testmainwindow.moc"

@@ -2,7 +2,7 @@
 // same syncs keeps the view's rows, and a workspace that cannot be read leaves the rows alone.
 
 #include "demo/demoworkspace.h"
-#include "runhistorymodel.h"
+#include "runsmodel.h"
 #include "synclistmodel.h"
 #include "testutil.h"
 #include "workspace/workspace.h"
@@ -118,23 +118,24 @@ void TestSyncListModel::clearedHistoryIgnoresALoadUnderWay()
         run.id = ws.insertRun(run).value();
         ws.updateRun(run).value(); // as the engine does: insert when starting, update when done
     }
-    RunHistoryModel history;
+    RunsModel history;
     QAbstractItemModelTester tester(&history,
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QSignalSpy loaded(&history, &RunHistoryModel::loaded);
-    history.load(m_demo, syncId);
+    QSignalSpy loaded(&history, &RunsModel::loaded);
+    RunFilter filter;
+    filter.syncId = syncId;
+    history.load(m_demo, filter);
     QTRY_COMPARE(loaded.count(), 1);
     QCOMPARE(history.rowCount(), 1);
-    QCOMPARE(history.index(0, RunHistoryModel::Status).data().toString(), QString("Failed"));
-    QCOMPARE(history.index(0, RunHistoryModel::Message).data().toString(),
+    QCOMPARE(history.index(0, RunsModel::Status).data().toString(), QString("Failed"));
+    QCOMPARE(history.index(0, RunsModel::Message).data().toString(),
              QString("The destination folder is read-only."));
 
-    history.load(m_demo, syncId);
+    history.load(m_demo, filter);
     history.clear();
     QTest::qWait(300);
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(history.rowCount(), 0);
-    QCOMPARE(history.syncId(), 0);
 }
 
 QTEST_MAIN(TestSyncListModel)
