@@ -92,7 +92,7 @@ void PreviewModel::readRows(std::shared_ptr<PreviewJob> job, quint64 generation,
     if (!stream)
         return failWith(stream.error());
     RowStream *raw = stream->get();
-    job->rowsCancel.setHook([raw] { raw->cancel(); });
+    CancelHook hook(&job->rowsCancel, [raw] { raw->cancel(); });
 
     bool first = true;
     int pagesDone = 0;
@@ -130,7 +130,7 @@ void PreviewModel::readRows(std::shared_ptr<PreviewJob> job, quint64 generation,
             break;
     }
     // The hook must be gone before the stream it points at.
-    job->rowsCancel.setHook(nullptr);
+    hook.reset();
 }
 
 void PreviewModel::rereadPages(std::shared_ptr<PreviewJob> job, quint64 generation,
@@ -158,7 +158,7 @@ void PreviewModel::rereadPages(std::shared_ptr<PreviewJob> job, quint64 generati
             page->error = stream.error();
         } else {
             RowStream *raw = stream->get();
-            job->rereadCancel.setHook([raw] { raw->cancel(); });
+            CancelHook hook(&job->rereadCancel, [raw] { raw->cancel(); });
             page->rows.reserve(pageSize);
             for (;;) {
                 Row row;
@@ -169,7 +169,7 @@ void PreviewModel::rereadPages(std::shared_ptr<PreviewJob> job, quint64 generati
                     break;
                 page->rows.push_back(std::move(row));
             }
-            job->rereadCancel.setHook(nullptr);
+            hook.reset();
         }
         if (page->error && page->error->kind == ErrorKind::Cancelled)
             return;

@@ -343,7 +343,7 @@ int cmdPreview(Workspace &ws, const Args &a)
         return failure("The model \"" + model->name + "\" cannot run: " + stream.error().message);
     CancelToken cancel;
     SignalCanceller interrupts(cancel);
-    cancel.setHook([s = stream->get()] { s->cancel(); });
+    CancelHook hook(&cancel, [s = stream->get()] { s->cancel(); });
     const auto &cols = (*stream)->columns();
     std::vector<std::vector<Value>> rows;
     Row row;
@@ -362,7 +362,7 @@ int cmdPreview(Workspace &ws, const Args &a)
     for (;;) {
         auto more = (*stream)->next(row);
         if (!more) {
-            cancel.setHook(nullptr);
+            hook.reset();
             return failure(more.error().kind == ErrorKind::Cancelled ? "Stopped."
                                                                      : more.error().message);
         }
@@ -385,7 +385,7 @@ int cmdPreview(Workspace &ws, const Args &a)
             std::cout << csv << "\n";
         }
     }
-    cancel.setHook(nullptr);
+    hook.reset();
     if (format == "json") {
         std::cout << jsonRows.dump(2) << "\n";
     } else if (format == "table") {

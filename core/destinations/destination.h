@@ -4,8 +4,10 @@
 // the sync modes it supports, and hands out a Writer for one run.
 
 #include "data/value.h"
+#include "util/cancel.h"
 #include "util/error.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -90,6 +92,21 @@ struct WriteSpec
     std::string keyField;            // destination field that holds the key; may be empty
     std::string checkpoint;          // what the last committed batch's checkpoint() returned
     std::string runStartedAt;        // ISO 8601 UTC, for destinations that stamp records
+    // Stop: a writer blocked on the network returns soon after this is cancelled (may be null).
+    CancelToken *cancel = nullptr;
+    // Lines for the run log (retries, waits, refusals), on the thread that calls write(); the
+    // engine caps how many it keeps. Never pass a secret: log lines are stored and shown.
+    std::function<void(const std::string &line)> log;
+};
+
+// What a writer did on the wire, for the run record: requests sent again after network errors,
+// server errors or rate limits are the run's retries too.
+struct WriterStats
+{
+    std::int64_t requests = 0;
+    std::int64_t retries = 0;        // after a network error or a server error
+    std::int64_t rateLimitWaits = 0; // after the destination said "too many requests"
+    std::int64_t waitedMs = 0;       // in backoff and rate-limit waits
 };
 
 class Writer
@@ -102,6 +119,7 @@ public:
     // A token stored with the sync state in the same transaction as a batch's results, handed
     // back in WriteSpec::checkpoint next run (e.g. the committed length of an append-only file).
     virtual std::string checkpoint() const { return {}; }
+    virtual WriterStats stats() const { return {}; }
     // Makes everything written durable (a full snapshot is renamed into place here).
     virtual Result<void> commit() = 0;
     // Drops what was not committed. Must leave what the last commit made intact.

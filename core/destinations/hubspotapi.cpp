@@ -176,6 +176,7 @@ HubSpotApi::HubSpotApi(HubSpotConfig config) : m_config(std::move(config))
     options.rateLimit = m_config.rateLimit;
     options.caFile = m_config.caFile;
     options.log = m_config.log;
+    options.notRetryable = isDailyLimit; // waiting until midnight is not a retry
     m_http = std::make_unique<net::HttpClient>(std::move(options));
 }
 

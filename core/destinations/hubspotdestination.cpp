@@ -145,7 +145,14 @@ Result<std::vector<FieldInfo>> HubSpotDestination::fields(const std::string &obj
 Result<std::unique_ptr<Writer>> HubSpotDestination::openWriter(const WriteSpec &spec)
 {
     std::weak_ptr<Totals> totals = m_totals;
-    return HubSpotWriter::open(std::make_unique<HubSpotApi>(m_config), spec,
+    HubSpotConfig config = m_config;
+    if (spec.log) // the run log gets the request lines too
+        config.log = [own = m_config.log, run = spec.log](const std::string &line) {
+            if (own)
+                own(line);
+            run(line);
+        };
+    return HubSpotWriter::open(std::make_unique<HubSpotApi>(std::move(config)), spec,
                                [totals](const net::ClientStats &s) {
                                    auto t = totals.lock();
                                    if (!t)

@@ -411,7 +411,7 @@ HubSpotWriter::HubSpotWriter(std::unique_ptr<HubSpotApi> api, const WriteSpec &s
     : m_api(std::move(api)), m_object(spec.object), m_objectPath(hubSpotObjectPath(spec.object)),
       m_mode(spec.mode), m_fields(spec.fields), m_kinds(std::move(kinds)),
       m_keyField(spec.keyField), m_keyIndex(keyIndex), m_emailKey(emailKey),
-      m_onClose(std::move(onClose))
+      m_onClose(std::move(onClose)), m_cancel(spec.cancel)
 {
     for (const auto &f : m_fields) {
         std::string prefix;
@@ -425,6 +425,12 @@ HubSpotWriter::~HubSpotWriter()
 {
     if (m_onClose)
         m_onClose(m_api->http().stats());
+}
+
+WriterStats HubSpotWriter::stats() const
+{
+    const net::ClientStats s = m_api->http().stats();
+    return WriterStats{s.requests, s.retries, s.rateLimitWaits, s.waited.count()};
 }
 
 std::string HubSpotWriter::normalized(std::string_view id) const
@@ -560,7 +566,7 @@ Result<void> HubSpotWriter::run(std::vector<Job> jobs, std::span<const Change> b
         requests.reserve(jobs.size());
         for (const Job &job : jobs)
             requests.push_back(request(job, batch));
-        auto responses = m_api->http().sendAll(std::move(requests));
+        auto responses = m_api->http().sendAll(std::move(requests), m_cancel);
         std::vector<Job> next;
         for (std::size_t k = 0; k < jobs.size(); ++k) {
             if (auto r = handle(jobs[k], responses[k], batch, results, next); !r)

@@ -27,6 +27,7 @@ public:
 
     Result<std::vector<RecordResult>> write(std::span<const Change> batch) override;
     Result<void> commit() override { return {}; } // HubSpot keeps each record as it is written
+    WriterStats stats() const override;
     void abort() override {}
 
     // HubSpot's batch endpoints take at most this many inputs.
@@ -94,6 +95,7 @@ private:
     int m_keyIndex = -1;     // the key field's position in m_fields, or -1 when not mapped
     bool m_emailKey = false; // HubSpot compares emails without case
     std::function<void(const net::ClientStats &)> m_onClose;
+    CancelToken *m_cancel = nullptr; // Stop interrupts requests in flight
 
     // Per write(): the id value each row is sent under, the HubSpot id of a delete (or of the
     // record a create collided with), and which rows are answered. Kept as members so their

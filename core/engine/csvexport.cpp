@@ -135,8 +135,7 @@ Result<std::int64_t> exportToCsv(Source &source, const SourceQuery &query, const
     }
     buffer += '\n';
 
-    if (cancel)
-        cancel->setHook([raw] { raw->cancel(); });
+    CancelHook hook(cancel, [raw] { raw->cancel(); });
     Result<std::int64_t> outcome = 0;
     std::int64_t rows = 0;
     Row row;
@@ -164,8 +163,7 @@ Result<std::int64_t> exportToCsv(Source &source, const SourceQuery &query, const
         if (progress && rows % kProgressEvery == 0)
             progress(rows);
     }
-    if (cancel)
-        cancel->setHook(nullptr);
+    hook.reset();
     if (!outcome) {
         Error e = outcome.error();
         if (e.kind == ErrorKind::Cancelled)

@@ -57,8 +57,7 @@ Result<KeyCheckResult> checkPrimaryKey(Source &source, const SourceQuery &query,
     if (keyIndex == columns.size())
         return fail(ErrorKind::Invalid, "The model has no column named \"" + keyColumn +
                                             "\". Pick the key from the model's columns.");
-    if (cancel)
-        cancel->setHook([raw] { raw->cancel(); });
+    CancelHook hook(cancel, [raw] { raw->cancel(); });
 
     KeyCheckResult result;
     std::unordered_set<Digest, DigestHash> seen;
@@ -97,8 +96,7 @@ Result<KeyCheckResult> checkPrimaryKey(Source &source, const SourceQuery &query,
         if (progress && result.rows % kProgressEvery == 0)
             progress(result.rows);
     }
-    if (cancel)
-        cancel->setHook(nullptr);
+    hook.reset();
     return outcome;
 }
 

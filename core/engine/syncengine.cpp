@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <random>
 #include <thread>
 #include <unordered_set>
@@ -71,6 +72,8 @@ private:
     Result<void> sendPending();
     Result<void> replaySpill();
     Result<void> stopSending(Error error);
+    void closeWriter(); // adds the writer's retries to the run record, then drops it
+    void destinationLog(const std::string &line);
     void reportProgress(bool force = false);
     bool cancelled() const { return m_cancel && m_cancel->cancelled(); }
     void sample(ChangeKind kind, bool removed, Op op, const std::string &key,
@@ -85,6 +88,7 @@ private:
     Destination &m_dest;
     const RunOptions &m_options;
     CancelToken *m_cancel;
+    std::size_t m_destinationLines = 0;
     SyncEngine::ProgressFn m_progressFn;
     SyncState m_state;
 
@@ -253,17 +257,7 @@ Result<void> Run::plan()
         return std::unexpected(opened.error());
     // Read the source on a second core while this thread maps, hashes and writes.
     std::unique_ptr<RowStream> stream = std::make_unique<PrefetchingRowStream>(std::move(*opened));
-    if (m_cancel)
-        m_cancel->setHook([s = stream.get()] { s->cancel(); });
-    struct Unhook
-    {
-        CancelToken *c;
-        ~Unhook()
-        {
-            if (c)
-                c->setHook(nullptr);
-        }
-    } unhook{m_cancel};
+    CancelHook hook(m_cancel, [s = stream.get()] { s->cancel(); });
 
     const auto &columns = stream->columns();
     int keyColumn = -1;
@@ -685,6 +679,8 @@ Result<void> Run::openWriter()
         return std::unexpected(checkpoint.error());
     WriteSpec spec{m_sync.object,   m_sync.mode, m_fields,
                    m_sync.keyField, *checkpoint, m_result.record.startedAt};
+    spec.cancel = m_cancel;
+    spec.log = [this](const std::string &line) { destinationLog(line); };
     auto writer = m_dest.openWriter(spec);
     if (!writer)
         return std::unexpected(writer.error());
@@ -765,7 +761,7 @@ Result<void> Run::stopSending(Error e)
 {
     if (m_writer)
         m_writer->abort();
-    m_writer.reset();
+    closeWriter();
     if (m_caps.fullSnapshot) {
         m_acks.clear();
         m_keyArena.clear();
@@ -818,8 +814,36 @@ Result<void> Run::apply()
         return stopSending(r.error());
     if (auto r = m_writer->commit(); !r)
         return stopSending(r.error());
-    m_writer.reset();
+    closeWriter();
     return flushAcks();
+}
+
+void Run::closeWriter()
+{
+    if (!m_writer)
+        return;
+    const WriterStats s = m_writer->stats();
+    m_writer.reset();
+    if (s.retries + s.rateLimitWaits == 0)
+        return;
+    m_result.record.counts.retries += s.retries + s.rateLimitWaits;
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%.1f s", static_cast<double>(s.waitedMs) / 1000.0);
+    m_result.log.push_back(
+        "The destination took " + plural(s.requests, "request", "requests") + ": " +
+        std::to_string(s.retries) + " sent again after network or server errors, " +
+        std::to_string(s.rateLimitWaits) + " after rate limits (" + waited + " spent waiting).");
+}
+
+void Run::destinationLog(const std::string &line)
+{
+    // A destination in trouble can say a lot; the first lines tell the story.
+    constexpr std::size_t kMaxLines = 200;
+    if (m_destinationLines < kMaxLines)
+        m_result.log.push_back(line);
+    else if (m_destinationLines == kMaxLines)
+        m_result.log.push_back("(further lines from the destination are not kept)");
+    ++m_destinationLines;
 }
 
 } // namespace

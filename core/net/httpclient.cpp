@@ -537,19 +537,8 @@ std::vector<Result<Response>> HttpClient::Impl::sendAll(std::vector<Request> &re
         return collect();
     }
 
-    struct HookGuard
-    {
-        CancelToken *token;
-        ~HookGuard()
-        {
-            if (token)
-                token->setHook(nullptr);
-        }
-    } hookGuard{cancel};
-    if (cancel) {
-        CURLM *m = multi;
-        cancel->setHook([m] { curl_multi_wakeup(m); });
-    }
+    CURLM *m = multi;
+    CancelHook hook(cancel, [m] { curl_multi_wakeup(m); });
 
     std::vector<RequestState> state(n);
     using Due = std::pair<Clock::time_point, std::size_t>;
@@ -650,7 +639,11 @@ std::vector<Result<Response>> HttpClient::Impl::sendAll(std::vector<Request> &re
                                                       std::chrono::system_clock::now())
                                        : -1;
             const milliseconds asked(std::min(retryAfter, policy.maxDelayMs));
-            if (status == 429) {
+            const bool vendorSaysFinal = (status == 429 || retryableStatus(status)) &&
+                                         options.notRetryable && options.notRetryable(t->response);
+            if (vendorSaysFinal) {
+                // Falls through to the result below.
+            } else if (status == 429) {
                 const milliseconds delay = retryAfter >= 0 ? asked : backoff(++s.rateLimited, true);
                 if (withinBound(delay)) {
                     ++delta.rateLimitWaits;

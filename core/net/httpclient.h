@@ -69,6 +69,9 @@ struct ClientOptions
     // One line per finished request (method, redacted URL, status, ms, attempt) and per retry
     // (why, how long it waits). Called on the thread that called send()/sendAll().
     std::function<void(const std::string &line)> log;
+    // A 429 or 5xx the vendor says will not get better by waiting (e.g. HubSpot's daily limit):
+    // when this returns true the response is returned at once instead of retried.
+    std::function<bool(const Response &response)> notRetryable;
 };
 
 struct ClientStats

@@ -15,8 +15,7 @@ Result<std::int64_t> countByStreaming(Source &source, const SourceQuery &query, 
     if (!stream)
         return std::unexpected(stream.error());
     RowStream *raw = stream->get();
-    if (cancel)
-        cancel->setHook([raw] { raw->cancel(); });
+    CancelHook hook(cancel, [raw] { raw->cancel(); });
     Row row;
     std::int64_t n = 0;
     Result<std::int64_t> result = 0;
@@ -33,8 +32,7 @@ Result<std::int64_t> countByStreaming(Source &source, const SourceQuery &query, 
         ++n;
     }
     // The hook must be gone before the stream it points at.
-    if (cancel)
-        cancel->setHook(nullptr);
+    hook.reset();
     return result;
 }
 

@@ -234,12 +234,10 @@ Result<std::int64_t> SqliteSource::count(const SourceQuery &query, CancelToken *
     if (!stmt)
         return fail(ErrorKind::Invalid, "The SQL has an error: " + stmt.error().message + ".");
     sqlite3 *handle = prepared->db.handle();
-    if (cancel)
-        cancel->setHook([handle] { sqlite3_interrupt(handle); });
+    CancelHook hook(cancel, [handle] { sqlite3_interrupt(handle); });
     auto row = stmt->step();
-    // Cleared before the connection can go away; after this no interrupt can be in flight.
-    if (cancel)
-        cancel->setHook(nullptr);
+    // Removed before the connection can go away; after this no interrupt can be in flight.
+    hook.reset();
     if (cancel && cancel->cancelled())
         return fail(ErrorKind::Cancelled, "Stopped.");
     if (!row)

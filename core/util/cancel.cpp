@@ -6,16 +6,37 @@ void CancelToken::cancel()
 {
     m_cancelled.store(true);
     std::lock_guard lock(m_mutex);
-    if (m_hook)
-        m_hook();
+    for (auto &[id, hook] : m_hooks)
+        hook();
 }
 
-void CancelToken::setHook(std::function<void()> hook)
+std::uint64_t CancelToken::addHook(std::function<void()> hook)
 {
     std::lock_guard lock(m_mutex);
-    m_hook = std::move(hook);
-    if (m_hook && m_cancelled.load())
-        m_hook();
+    const std::uint64_t id = m_nextId++;
+    if (m_cancelled.load())
+        hook();
+    m_hooks.emplace(id, std::move(hook));
+    return id;
+}
+
+void CancelToken::removeHook(std::uint64_t id)
+{
+    std::lock_guard lock(m_mutex);
+    m_hooks.erase(id);
+}
+
+CancelHook::CancelHook(CancelToken *token, std::function<void()> hook) : m_token(token)
+{
+    if (m_token)
+        m_id = m_token->addHook(std::move(hook));
+}
+
+void CancelHook::reset()
+{
+    if (m_token && m_id)
+        m_token->removeHook(m_id);
+    m_id = 0;
 }
 
 } // namespace sluice

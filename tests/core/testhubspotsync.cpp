@@ -13,8 +13,10 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
+#include <thread>
 
 using namespace sluice;
 using namespace sluice::test;
@@ -85,12 +87,12 @@ void useContacts(Fixture &f, SyncMode mode)
 // onSending runs once, when the engine starts sending (after the writer read the properties):
 // faults queued there hit the batch requests, not the properties request.
 RunResult run(Fixture &f, Destination &dest, RunOptions options = {},
-              std::function<void()> onSending = {})
+              std::function<void()> onSending = {}, CancelToken *cancel = nullptr)
 {
     options.retryBaseDelayMs = 20;
     SqliteSource source(f.sourcePath());
     SyncEngine engine(f.ws());
-    return engine.run(f.sync(), f.model(), source, dest, options, nullptr,
+    return engine.run(f.sync(), f.model(), source, dest, options, cancel,
                       [&onSending](const RunProgress &p) {
                           if (onSending && p.phase == RunProgress::Phase::Sending) {
                               onSending();
@@ -662,10 +664,10 @@ private Q_SLOTS:
             e.setDailyLimit(1); // the properties request, then nothing
             return 0;
         });
-        HubSpotConfig quick = s.config();
-        quick.retry.maxTotalMs = 1500;
-        HubSpotDestination limited(quick);
+        HubSpotDestination limited(s.config()); // no waiting: the daily limit is not retried
+        const auto before = std::chrono::steady_clock::now();
         auto r6 = run(f, limited);
+        QVERIFY(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
         QCOMPARE(r6.record.status, RunStatus::Failed);
         QVERIFY2(r6.record.error.find("daily API allowance") != std::string::npos,
                  r6.record.error.c_str());
@@ -780,6 +782,17 @@ private Q_SLOTS:
                 ++retryLines;
         }
         QVERIFY(retryLines > 0);
+        // The run record and the run log show the retries the HTTP layer made.
+        QVERIFY2(r.record.counts.retries >= http.retries + http.rateLimitWaits,
+                 std::to_string(r.record.counts.retries).c_str());
+        QVERIFY(std::ranges::any_of(r.log, [](const std::string &line) {
+            return line.find("sent again after network or server errors") != std::string::npos;
+        }));
+        QVERIFY(std::ranges::any_of(r.log, [](const std::string &line) {
+            return line.find("429 rate limited") != std::string::npos;
+        }));
+        for (const auto &line : r.log)
+            QVERIFY(line.find(kToken) == std::string::npos);
         qInfo("20,000 rows with 20%% of requests failing: %lld ms; server: %ld requests, %ld "
               "faults; client: %ld retries, %ld rate-limit waits, %ld network errors; run "
               "record retries: %lld",
@@ -793,6 +806,42 @@ private Q_SLOTS:
         auto again = run(f, dest);
         QCOMPARE(again.record.counts.unchanged, 20'000);
         QCOMPARE(s.counters().requests, before);
+    }
+
+    void stopInterruptsRequestsInFlight()
+    {
+        Server s;
+        FaultMix mix;
+        mix.share = 1.0; // every request hangs
+        mix.kinds = {Fault::Hang};
+        mix.hangMs = 60'000;
+        s.server->setFaults(mix);
+        HubSpotConfig config = s.config();
+        HubSpotDestination dest(config);
+        Fixture f(500);
+        useContacts(f, SyncMode::Upsert);
+        s.server->clearFaults(); // the writer's first look at the properties is answered
+        CancelToken cancel;
+        std::chrono::steady_clock::time_point stoppedAt;
+        std::thread stopper;
+        auto r = run(
+            f, dest, {},
+            [&] {
+                s.server->setFaults(mix); // then the batches hang
+                stopper = std::thread([&] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                    stoppedAt = std::chrono::steady_clock::now();
+                    cancel.cancel();
+                });
+            },
+            &cancel);
+        const auto took = std::chrono::steady_clock::now() - stoppedAt;
+        stopper.join();
+        QCOMPARE(r.record.status, RunStatus::Cancelled);
+        QVERIFY2(took < std::chrono::seconds(1),
+                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count())
+                     .c_str());
+        s.server->clearFaults();
     }
 
     void recordsTheClientsGaveUpOnAreRetriedByTheEngine()
