@@ -2,6 +2,7 @@
 
 #include "destinations/csvdestination.h"
 #include "destinations/hubspotdestination.h"
+#include "destinations/webhookdestination.h"
 #include "secrets/secretsettings.h"
 
 namespace sluice {
@@ -11,6 +12,7 @@ const std::vector<DestinationDriver> &destinationDrivers()
     static const std::vector<DestinationDriver> drivers = {
         {csvDestinationDriverInfo(), createCsvDestination},
         {hubSpotDestinationDriverInfo(), createHubSpotDestination},
+        {webhookDestinationDriverInfo(), createWebhookDestination},
     };
     return drivers;
 }

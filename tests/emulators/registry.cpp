@@ -3,6 +3,7 @@
 #include "echoemulator.h"
 #include "hubspotemulator.h"
 #include "oauthemulator.h"
+#include "webhookemulator.h"
 
 namespace sluice::emu {
 
@@ -24,6 +25,7 @@ constexpr Entry kEmulators[] = {
     {"echo", &make<EchoEmulator>},
     {"hubspot", &make<HubSpotEmulator>},
     {"oauth", &make<OAuthEmulator>},
+    {"webhook", &make<WebhookEmulator>},
 };
 
 } // namespace
