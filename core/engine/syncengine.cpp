@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sluice {
@@ -109,6 +110,7 @@ private:
     std::vector<PendingAck> m_acks;
     std::string m_keyArena;
     std::vector<std::string> m_destIds;
+    std::vector<std::int64_t> m_changedHashes; // per batch: changed records to look up
     struct Rejection
     {
         std::int64_t keyHash;
@@ -728,6 +730,28 @@ Result<void> Run::sendPending()
         m_batch[i].key = m_batchMeta[i].key;
         m_batch[i].destId = m_batchMeta[i].destId;
         m_batch[i].values.swap(m_batchMeta[i].values);
+    }
+    // A changed record goes out with the id the destination gave it before (state keeps it on
+    // disk, not in the in-memory index), e.g. to update by id or to chain a webhook's events.
+    m_changedHashes.clear();
+    for (std::size_t i = 0; i < m_pending; ++i)
+        if (m_batchMeta[i].kind == ChangeKind::Changed && m_batch[i].op != Op::Delete &&
+            m_batch[i].destId.empty())
+            m_changedHashes.push_back(m_batchMeta[i].keyHash);
+    if (!m_changedHashes.empty()) {
+        auto known = m_state.keys(m_changedHashes);
+        if (!known)
+            return std::unexpected(known.error());
+        std::unordered_map<std::int64_t, StateKey *> byHash;
+        for (auto &k : *known)
+            if (!k.destId.empty())
+                byHash.emplace(k.keyHash, &k);
+        for (std::size_t i = 0; i < m_pending && !byHash.empty(); ++i) {
+            auto it = byHash.find(m_batchMeta[i].keyHash);
+            if (it != byHash.end() && it->second->key == m_batch[i].key &&
+                m_batchMeta[i].kind == ChangeKind::Changed && m_batch[i].op != Op::Delete)
+                m_batch[i].destId = it->second->destId;
+        }
     }
     auto r = sendBatch(std::span(m_batch), std::span(m_batchMeta.data(), m_pending));
     m_pending = 0;

@@ -62,6 +62,9 @@ private Q_SLOTS:
         QVERIFY(f.dest.records.count("10")); // still there
         QCOMPARE(f.dest.records["4"][1].text, std::string("Changed 4"));
         QVERIFY(f.dest.records["52"][2].isNull());
+        // Changed records come with the id the destination gave them; new ones have none yet.
+        QCOMPARE(f.dest.destIds.at("4"), std::string("id-4"));
+        QCOMPARE(f.dest.destIds.at("51"), std::string());
     }
 
     void mirrorDeletesRowsThatLeftTheModel()

@@ -16,6 +16,7 @@ public:
         std::vector<RecordResult> out;
         for (const Change &c : batch) {
             m_d.log.emplace_back(c.op, c.key);
+            m_d.destIds[c.key] = c.destId;
             RecordResult r;
             if (auto it = m_d.transientFailures.find(c.key);
                 it != m_d.transientFailures.end() && it->second > 0) {

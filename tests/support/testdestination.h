@@ -24,6 +24,7 @@ public:
     int writes = 0;
     std::function<void(int writes)> onWrite;     // called after each write()
     std::vector<std::pair<Op, std::string>> log; // every change that reached write()
+    std::map<std::string, std::string> destIds;  // key → Change::destId it last came with
     std::vector<std::string> lastFields;         // from the last openWriter
 
     DestinationCaps capabilities() const override { return caps; }
