@@ -229,8 +229,16 @@ std::string HubSpotApi::message(const json &error) const
         std::vector<std::string> parts;
         if (list.is_array()) {
             for (const auto &item : list) {
-                if (item.is_object() && item.contains("message") && item["message"].is_string())
-                    parts.push_back(item["message"].get<std::string>());
+                if (!item.is_object() || !item.contains("message") || !item["message"].is_string())
+                    continue;
+                // Name the property when the message does not ("mql was not one of the
+                // allowed options" says nothing of which field holds it).
+                std::string part = item["message"].get<std::string>();
+                if (auto name = item.find("name");
+                    name != item.end() && name->is_string() &&
+                    part.find(name->get<std::string>()) == std::string::npos)
+                    part = name->get<std::string>() + ": " + part;
+                parts.push_back(std::move(part));
             }
         }
         if (!parts.empty()) {

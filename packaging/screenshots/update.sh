@@ -5,4 +5,4 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 cmake --build "$build" --target sluice-screenshots
-QT_QPA_PLATFORM=offscreen "$build/ui/sluice-screenshots" "$here"
+QT_QPA_PLATFORM=offscreen "$build/tests/sluice-screenshots" "$here"

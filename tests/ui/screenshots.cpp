@@ -1,15 +1,19 @@
 // sluice-screenshots OUTPUT_FOLDER: renders each main screen on a fresh demo workspace into
 // OUTPUT_FOLDER: the Syncs list, the model editor with a preview, the connections, the runs
-// dashboard, the sync editor's mapping canvas and its dry-run plan. The demo warehouse changes
+// dashboard, the sync editor's mapping canvas and its dry-run plan, and a sync into HubSpot
+// (the local HubSpot emulator, so the shot needs no account). The demo warehouse changes
 // a little between four rounds of runs first, and once more for the dry run to show, so the
 // dashboard has a history to chart. Run it with QT_QPA_PLATFORM=offscreen
 // (packaging/screenshots/update.sh does).
 
 #include "demo/demoworkspace.h"
 #include "engine/syncengine.h"
+#include "hubspotemulator.h"
 #include "mainwindow.h"
 #include "modeleditor.h"
 #include "modelspage.h"
+#include "rejecteddialog.h"
+#include "runspage.h"
 #include "synceditor.h"
 #include "util/sqlite.h"
 
@@ -21,6 +25,7 @@
 #include <QLocale>
 #include <QPalette>
 #include <QPushButton>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -87,6 +92,52 @@ Result<void> prepareWorkspace(const std::filesystem::path &path)
                             "the demo sync \"" + sync.name + "\" did not succeed", run.error);
         }
     }
+    return {};
+}
+
+// A HubSpot connection (to the emulator) and a sync of the marketing contacts into HubSpot's
+// contacts, run once: HubSpot refuses the demo's "mql" lifecycle stage, so the run shows
+// rejected records with HubSpot's message.
+Result<void> addHubSpotSync(const std::filesystem::path &path, const std::string &baseUrl,
+                            const std::string &token)
+{
+    auto ws = Workspace::open(path);
+    if (!ws)
+        return std::unexpected(ws.error());
+    ConnectionDef hubspot;
+    hubspot.name = "HubSpot (local emulator)";
+    hubspot.role = ConnectionRole::Destination;
+    hubspot.kind = "hubspot";
+    hubspot.settings = {{"access_token", token}, {"base_url", baseUrl}};
+    auto connectionId = ws->saveConnection(hubspot);
+    if (!connectionId)
+        return std::unexpected(connectionId.error());
+    auto model = ws->modelByName("marketing_contacts");
+    if (!model)
+        return std::unexpected(model.error());
+    SyncDef sync;
+    sync.name = "Contacts to HubSpot";
+    sync.modelId = model->id;
+    sync.destinationId = *connectionId;
+    sync.object = "contacts";
+    sync.mode = SyncMode::Upsert;
+    sync.keyField = "customer_id";
+    for (auto [column, field] : {std::pair{"contact_id", "customer_id"},
+                                 {"email", "email"},
+                                 {"first_name", "firstname"},
+                                 {"last_name", "lastname"},
+                                 {"title", "jobtitle"},
+                                 {"company", "company"},
+                                 {"country", "country"},
+                                 {"lifecycle_stage", "lifecyclestage"}})
+        sync.mapping.fields.push_back(FieldMapping{column, std::nullopt, field, {}});
+    auto syncId = ws->saveSync(sync);
+    if (!syncId)
+        return std::unexpected(syncId.error());
+    SyncEngine engine(*ws);
+    const RunRecord run = engine.run(*syncId, RunOptions{}).record;
+    if (run.counts.added == 0)
+        return fail(ErrorKind::Internal, "the HubSpot sync sent nothing", run.error);
     return {};
 }
 
@@ -168,6 +219,13 @@ int main(int argc, char *argv[])
         std::filesystem::path(dir.path().toStdString()) / "workspace.sluice";
     if (auto r = prepareWorkspace(path); !r)
         return failure(r.error().message + " " + r.error().detail);
+    // The emulator's token goes to a secret store of the shot's own, not the user's.
+    qputenv("SLUICE_SECRETS_FILE", dir.filePath("secrets.json").toUtf8());
+    qputenv("no_proxy", "127.0.0.1,localhost");
+    const std::string token = "pat-na1-5c1e0000-demo-0000-0000-000000000000";
+    emu::EmulatorServer hubspot(std::make_unique<emu::HubSpotEmulator>(token));
+    if (auto r = addHubSpotSync(path, hubspot.baseUrl(), token); !r)
+        return failure(r.error().message + " " + r.error().detail);
 
     MainWindow window;
     window.resize(1280, 760);
@@ -212,10 +270,18 @@ int main(int argc, char *argv[])
     navigation->setCurrentRow(3);
     auto *runs = window.findChild<QWidget *>("runsPage");
     const auto *runTable = runs ? runs->findChild<QTableView *>() : nullptr;
-    if (!runTable || !waitFor([&] { return runTable->model()->rowCount() >= 12; }))
+    if (!runTable || !waitFor([&] { return runTable->model()->rowCount() >= 13; }))
         return failure("the runs dashboard did not list the runs");
     if (!shooter.shoot(window, "runs"))
         return failure("cannot write the runs shot");
+    // The newest run is the HubSpot one, with the records HubSpot refused.
+    auto *rejected = static_cast<RunsPage *>(runs)->openRejected(0);
+    if (!rejected || !waitFor([&] { return rejected->recordsModel()->rowCount() > 0; }))
+        return failure("the rejected records did not load");
+    rejected->resize(900, 480);
+    if (!shooter.shoot(*rejected, "rejected-records"))
+        return failure("cannot write the rejected records shot");
+    rejected->close();
 
     // The sync editor on the marketing contacts sync: its mapping, then its dry-run plan.
     auto ws = Workspace::open(path).value();
@@ -239,5 +305,19 @@ int main(int argc, char *argv[])
         return failure("the dry run did not finish");
     if (!shooter.shoot(syncEditor, "sync-dry-run"))
         return failure("cannot write the dry-run shot");
+    syncEditor.close();
+
+    // The HubSpot sync: the destination's fields come from HubSpot's property list.
+    auto toHubSpot =
+        std::ranges::find(allSyncs, std::string("Contacts to HubSpot"), &SyncDef::name);
+    if (toHubSpot == allSyncs.end())
+        return failure("the HubSpot sync is missing");
+    SyncEditor hubSpotEditor(QString::fromStdString(path.string()), toHubSpot->id, &window);
+    hubSpotEditor.resize(1180, 760);
+    hubSpotEditor.show();
+    if (!waitFor([&] { return !hubSpotEditor.isBusy(); }))
+        return failure("the HubSpot sync did not load");
+    if (!shooter.shoot(hubSpotEditor, "sync-hubspot"))
+        return failure("cannot write the HubSpot shot");
     return 0;
 }
