@@ -2,6 +2,7 @@
 
 #include "destinations/csvdestination.h"
 #include "destinations/hubspotdestination.h"
+#include "destinations/salesforcedestination.h"
 #include "destinations/webhookdestination.h"
 #include "secrets/secretsettings.h"
 
@@ -12,6 +13,7 @@ const std::vector<DestinationDriver> &destinationDrivers()
     static const std::vector<DestinationDriver> drivers = {
         {csvDestinationDriverInfo(), createCsvDestination},
         {hubSpotDestinationDriverInfo(), createHubSpotDestination},
+        {salesforceDestinationDriverInfo(), createSalesforceDestination},
         {webhookDestinationDriverInfo(), createWebhookDestination},
     };
     return drivers;

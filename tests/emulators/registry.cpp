@@ -3,6 +3,7 @@
 #include "echoemulator.h"
 #include "hubspotemulator.h"
 #include "oauthemulator.h"
+#include "salesforceemulator.h"
 #include "webhookemulator.h"
 
 namespace sluice::emu {
@@ -25,6 +26,7 @@ constexpr Entry kEmulators[] = {
     {"echo", &make<EchoEmulator>},
     {"hubspot", &make<HubSpotEmulator>},
     {"oauth", &make<OAuthEmulator>},
+    {"salesforce", &make<SalesforceEmulator>},
     {"webhook", &make<WebhookEmulator>},
 };
 
