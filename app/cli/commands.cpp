@@ -2,6 +2,9 @@
 
 #include "csv/csvwriter.h"
 #include "demo/demoworkspace.h"
+#include "destinations/destinationregistry.h"
+#include "destinations/googlesheetsdestination.h"
+#include "destinations/googlesheetsexport.h"
 #include "engine/syncengine.h"
 #include "sources/sourceregistry.h"
 #include "workspace/configio.h"
@@ -568,6 +571,68 @@ int cmdRuns(Workspace &ws, const Args &a)
     return Ok;
 }
 
+int cmdExport(Workspace &ws, const Args &a)
+{
+    if (a.positional.size() != 1)
+        return usage("export needs exactly one model name");
+    const auto to = a.value("--to");
+    if (!to || to->empty())
+        return usage("export needs --to CONNECTION, the Google Sheets connection to write with");
+    auto model = ws.modelByName(a.positional[0]);
+    if (!model)
+        return failure(model.error().message +
+                       " Run 'sluice-cli list' to see the syncs and their models.");
+    auto conn = ws.connectionByName(*to);
+    if (!conn)
+        return failure(conn.error().message);
+    if (conn->kind != "google_sheets")
+        return failure("\"" + conn->name +
+                       "\" is not a Google Sheets connection; export writes to Google Sheets.");
+    const DriverContext context = ws.driverContext();
+    auto dest = createDestination(conn->kind, conn->settings, context);
+    if (!dest)
+        return failure("The connection \"" + conn->name +
+                       "\" cannot be used: " + dest.error().message);
+    const auto &sheets = dynamic_cast<GoogleSheetsDestination &>(**dest);
+    auto sourceConn = ws.connection(model->connectionId);
+    if (!sourceConn)
+        return failure(sourceConn.error().message);
+    auto source = createSource(sourceConn->kind, sourceConn->settings, context);
+    if (!source)
+        return failure("The source \"" + sourceConn->name +
+                       "\" cannot be opened: " + source.error().message);
+    auto stream = (*source)->open(SourceQuery{model->sql, model->table, std::nullopt});
+    if (!stream)
+        return failure("The model \"" + model->name + "\" cannot run: " + stream.error().message);
+    SheetsExportOptions options;
+    options.spreadsheetId = a.value("--spreadsheet").value_or("");
+    options.tab = a.value("--tab").value_or(model->name);
+    options.title = model->name;
+    CancelToken cancel;
+    SignalCanceller interrupts(cancel);
+    const bool tty = ::isatty(STDERR_FILENO);
+    auto result =
+        exportToGoogleSheets(**stream, sheets.config(), options, &cancel, [tty](std::int64_t rows) {
+            if (tty)
+                std::fprintf(stderr, "\r\033[KExporting… %s rows", withThousands(rows).c_str());
+        });
+    if (tty)
+        std::fprintf(stderr, "\r\033[K");
+    if (!result)
+        return failure(result.error().kind == ErrorKind::Cancelled ? "Stopped."
+                                                                   : result.error().message);
+    std::cout << "Exported " << withThousands(result->rows) << " rows of \"" << model->name
+              << "\" to " << (result->newSpreadsheet ? "a new spreadsheet" : "the spreadsheet")
+              << ", tab \"" << result->tab << "\":\n"
+              << result->url << "\n";
+    if (result->newSpreadsheet)
+        std::cerr << "The new spreadsheet belongs to the service account "
+                  << sheets.config().clientEmail
+                  << " and is shared with no one. To export where you can see it, share a "
+                     "spreadsheet of yours with that account and pass --spreadsheet ID.\n";
+    return Ok;
+}
+
 int cmdExportConfig(Workspace &ws, const Args &a)
 {
     if (a.positional.size() != 1)
@@ -629,6 +694,11 @@ Commands:
                             --full-resync sends every row again.
   runs SYNC [--json] [--limit N]
                             Show a sync's past runs (and, with --json, rejected records).
+  export MODEL --to CONNECTION [--spreadsheet ID] [--tab NAME]
+                            Export a model's rows once to Google Sheets with the Google Sheets
+                            connection CONNECTION: into a new spreadsheet, or with --spreadsheet
+                            (an ID or address) into a tab of that one (default: the model's
+                            name; an existing tab's values are replaced).
   export-config SYNC        Print a sync, its model and connections as JSON (for git).
   import-config FILE        Add or update what a JSON file describes ('-' reads stdin).
 
@@ -688,6 +758,7 @@ int runCli(const std::vector<std::string> &args)
         {"preview", {}, {"--limit", "--format"}, cmdPreview},
         {"run", {"--dry-run", "--json", "--allow-deletes", "--full-resync"}, {}, cmdRun},
         {"runs", {"--json"}, {"--limit"}, cmdRuns},
+        {"export", {}, {"--to", "--spreadsheet", "--tab"}, cmdExport},
         {"export-config", {}, {}, cmdExportConfig},
         {"import-config", {}, {}, cmdImportConfig},
     };

@@ -1,6 +1,7 @@
 #include "destinations/destinationregistry.h"
 
 #include "destinations/csvdestination.h"
+#include "destinations/googlesheetsdestination.h"
 #include "destinations/hubspotdestination.h"
 #include "destinations/salesforcedestination.h"
 #include "destinations/webhookdestination.h"
@@ -14,6 +15,7 @@ const std::vector<DestinationDriver> &destinationDrivers()
         {csvDestinationDriverInfo(), createCsvDestination},
         {hubSpotDestinationDriverInfo(), createHubSpotDestination},
         {salesforceDestinationDriverInfo(), createSalesforceDestination},
+        {googleSheetsDestinationDriverInfo(), createGoogleSheetsDestination},
         {webhookDestinationDriverInfo(), createWebhookDestination},
     };
     return drivers;

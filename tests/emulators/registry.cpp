@@ -4,6 +4,7 @@
 #include "hubspotemulator.h"
 #include "oauthemulator.h"
 #include "salesforceemulator.h"
+#include "sheetsemulator.h"
 #include "webhookemulator.h"
 
 namespace sluice::emu {
@@ -27,6 +28,7 @@ constexpr Entry kEmulators[] = {
     {"hubspot", &make<HubSpotEmulator>},
     {"oauth", &make<OAuthEmulator>},
     {"salesforce", &make<SalesforceEmulator>},
+    {"sheets", &make<SheetsEmulator>},
     {"webhook", &make<WebhookEmulator>},
 };
 
