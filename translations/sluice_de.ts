@@ -869,14 +869,6 @@ verwenden Sie „Automatisch zuordnen“ oder „Feld hinzufügen…“</transla
         <translation>Die Abfrage ausführen und ihre Zeilen in der Vorschau zeigen (Strg+Eingabetaste)</translation>
     </message>
     <message>
-        <source>E&amp;xport…</source>
-        <translation>E&amp;xportieren…</translation>
-    </message>
-    <message>
-        <source>Write every row of the model to a CSV file</source>
-        <translation>Alle Zeilen des Modells in eine CSV-Datei schreiben</translation>
-    </message>
-    <message>
         <source>The column that identifies each row; syncs match records by it</source>
         <translation>Die Spalte, die jede Zeile eindeutig kennzeichnet; Synchronisationen ordnen Datensätze darüber zu</translation>
     </message>
@@ -1043,6 +1035,74 @@ verwenden Sie „Automatisch zuordnen“ oder „Feld hinzufügen…“</transla
     <message>
         <source>Model &quot;%1&quot; saved.</source>
         <translation>Modell „%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>E&amp;xportieren</translation>
+    </message>
+    <message>
+        <source>Write every row of the model to a CSV file or Google Sheets</source>
+        <translation>Alle Zeilen des Modells in eine CSV-Datei oder nach Google Sheets schreiben</translation>
+    </message>
+    <message>
+        <source>To a &amp;CSV file…</source>
+        <translation>In eine &amp;CSV-Datei…</translation>
+    </message>
+    <message>
+        <source>To &amp;Google Sheets…</source>
+        <translation>Nach &amp;Google Sheets…</translation>
+    </message>
+    <message>
+        <source>Add a Google Sheets connection first</source>
+        <translation>Legen Sie zuerst eine Google-Sheets-Verbindung an</translation>
+    </message>
+    <message>
+        <source>Export to Google Sheets</source>
+        <translation>Nach Google Sheets exportieren</translation>
+    </message>
+    <message>
+        <source>Empty: a new spreadsheet</source>
+        <translation>Leer: eine neue Tabelle</translation>
+    </message>
+    <message>
+        <source>The address or id of a spreadsheet the connection&apos;s account can edit; leave it empty to create a new one</source>
+        <translation>Adresse oder ID einer Tabelle, die das Konto der Verbindung bearbeiten darf; leer lassen, um eine neue anzulegen</translation>
+    </message>
+    <message>
+        <source>Sheet1</source>
+        <translation>Tabellenblatt1</translation>
+    </message>
+    <message>
+        <source>A new tab is created; an existing tab&apos;s values are replaced</source>
+        <translation>Ein neues Tabellenblatt wird angelegt; die Werte eines vorhandenen werden ersetzt</translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Verbindung:</translation>
+    </message>
+    <message>
+        <source>&amp;Spreadsheet:</source>
+        <translation>&amp;Tabelle:</translation>
+    </message>
+    <message>
+        <source>&amp;Tab:</source>
+        <translation>Tabellen&amp;blatt:</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Choose a Google Sheets connection.</source>
+        <translation>Wählen Sie eine Google-Sheets-Verbindung.</translation>
+    </message>
+    <message>
+        <source>Exporting rows to Google Sheets (%1)…</source>
+        <translation>Zeilen werden nach Google Sheets exportiert (%1)…</translation>
+    </message>
+    <message>
+        <source>Exported %1 rows to the tab “%2” of %3</source>
+        <translation>%1 Zeilen in das Tabellenblatt „%2“ von %3 exportiert</translation>
     </message>
 </context>
 <context>

@@ -1,10 +1,14 @@
 #include "modeleditor.h"
 
 #include "asyncjob.h"
+#include "destinations/destinationregistry.h"
+#include "destinations/googlesheetsdestination.h"
+#include "destinations/googlesheetsexport.h"
 #include "engine/csvexport.h"
 #include "engine/keycheck.h"
 #include "previewmodel.h"
 #include "schematree.h"
+#include "secrets/secretsettings.h"
 #include "sources/sourceregistry.h"
 #include "sqleditor.h"
 #include "workspace/workspace.h"
@@ -12,6 +16,8 @@
 #include <QApplication>
 #include <QButtonGroup>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -20,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QRadioButton>
@@ -31,6 +38,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <atomic>
 
 namespace sluice {
@@ -155,8 +163,14 @@ void ModelEditor::buildUi()
     m_runButton->setToolTip(tr("Run the query and preview its rows (Ctrl+Enter)"));
     m_header = new QLabel;
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_exportButton = new QPushButton(tr("E&xport…"));
-    m_exportButton->setToolTip(tr("Write every row of the model to a CSV file"));
+    m_exportButton = new QPushButton(tr("E&xport"));
+    m_exportButton->setToolTip(tr("Write every row of the model to a CSV file or Google Sheets"));
+    auto *exportMenu = new QMenu(m_exportButton);
+    exportMenu->addAction(tr("To a &CSV file…"), this, &ModelEditor::exportCsv);
+    m_exportSheetsAction =
+        exportMenu->addAction(tr("To &Google Sheets…"), this, &ModelEditor::exportSheets);
+    m_exportSheetsAction->setObjectName("exportSheetsAction");
+    m_exportButton->setMenu(exportMenu);
     auto *runRow = new QHBoxLayout;
     runRow->addWidget(m_runButton);
     runRow->addWidget(m_header, 1);
@@ -220,7 +234,6 @@ void ModelEditor::buildUi()
 
     connect(m_sql, &SqlEditor::runRequested, this, &ModelEditor::run);
     connect(m_runButton, &QPushButton::clicked, this, &ModelEditor::runOrStop);
-    connect(m_exportButton, &QPushButton::clicked, this, &ModelEditor::exportCsv);
     connect(m_checkKeyButton, &QPushButton::clicked, this, &ModelEditor::checkKey);
     connect(m_saveButton, &QPushButton::clicked, this, &ModelEditor::save);
     connect(m_schema, &SchemaTree::nameActivated, this, [this](const QString &name) {
@@ -282,9 +295,16 @@ void ModelEditor::setContext(const QString &workspacePath,
 {
     m_workspacePath = workspacePath;
     m_connections.clear();
-    for (const ConnectionDef &c : connections)
+    m_sheetsConnections.clear();
+    for (const ConnectionDef &c : connections) {
         if (c.role == ConnectionRole::Source)
             m_connections.push_back(c);
+        else if (c.kind == "google_sheets")
+            m_sheetsConnections.push_back(c);
+    }
+    m_exportSheetsAction->setEnabled(!m_sheetsConnections.empty());
+    m_exportSheetsAction->setToolTip(
+        m_sheetsConnections.empty() ? tr("Add a Google Sheets connection first") : QString());
     const QSignalBlocker blocker(m_connectionCombo);
     m_connectionCombo->clear();
     for (const ConnectionDef &c : m_connections)
@@ -627,6 +647,112 @@ void ModelEditor::exportCsv()
 
 void ModelEditor::exportToFile(const QString &path)
 {
+    const std::filesystem::path target = path.toStdString();
+    runExport(tr("Export to CSV"), tr("Exporting rows to %1…").arg(path),
+              [target](Source &source, const SourceQuery &query, CancelToken *cancel,
+                       const std::function<void(std::int64_t)> &progress) -> Result<QString> {
+                  auto rows =
+                      exportToCsv(source, query, target, CsvWriteOptions{}, cancel, progress);
+                  if (!rows)
+                      return std::unexpected(rows.error());
+                  return ModelEditor::tr("Exported %1 rows to %2.")
+                      .arg(number(*rows), QString::fromStdString(target.string()));
+              });
+}
+
+void ModelEditor::exportSheets()
+{
+    if (m_sheetsConnections.empty())
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Export to Google Sheets"));
+    auto *connection = new QComboBox;
+    for (const ConnectionDef &c : m_sheetsConnections)
+        connection->addItem(QString::fromStdString(c.name), QVariant::fromValue(c.id));
+    auto *spreadsheet = new QLineEdit;
+    spreadsheet->setPlaceholderText(tr("Empty: a new spreadsheet"));
+    // The connection's own spreadsheet is the likely target: a new tab in it.
+    const auto showSpreadsheetOf = [this, spreadsheet](int index) {
+        if (index < 0)
+            return;
+        const auto &settings = m_sheetsConnections.at(static_cast<std::size_t>(index)).settings;
+        const auto id = settings.find("spreadsheet_id");
+        spreadsheet->setText(id != settings.end() && id->is_string()
+                                 ? QString::fromStdString(id->get<std::string>())
+                                 : QString());
+    };
+    showSpreadsheetOf(0);
+    connect(connection, &QComboBox::currentIndexChanged, &dialog, showSpreadsheetOf);
+    spreadsheet->setToolTip(tr("The address or id of a spreadsheet the connection's account can "
+                               "edit; leave it empty to create a new one"));
+    auto *tab =
+        new QLineEdit(m_name->text().trimmed().isEmpty() ? tr("Sheet1") : m_name->text().trimmed());
+    tab->setToolTip(tr("A new tab is created; an existing tab's values are replaced"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Connection:"), connection);
+    form->addRow(tr("&Spreadsheet:"), spreadsheet);
+    form->addRow(tr("&Tab:"), tab);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Export"));
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    exportToSheets(connection->currentData().toLongLong(), spreadsheet->text().trimmed(),
+                   tab->text().trimmed());
+}
+
+void ModelEditor::exportToSheets(std::int64_t connectionId, const QString &spreadsheet,
+                                 const QString &tab)
+{
+    auto connection = std::ranges::find(m_sheetsConnections, connectionId, &ConnectionDef::id);
+    if (connection == m_sheetsConnections.end()) {
+        showMessage(tr("Choose a Google Sheets connection."), true);
+        emit exportFinished(false);
+        return;
+    }
+    const ConnectionDef sheets = *connection;
+    const std::filesystem::path workspace = m_workspacePath.toStdString();
+    SheetsExportOptions options;
+    options.spreadsheetId = spreadsheet.toStdString();
+    options.tab = tab.isEmpty() ? std::string("Sheet1") : tab.toStdString();
+    options.title = m_name->text().trimmed().toStdString();
+    runExport(tr("Export to Google Sheets"),
+              tr("Exporting rows to Google Sheets (%1)…").arg(QString::fromStdString(sheets.name)),
+              [sheets, workspace,
+               options](Source &source, const SourceQuery &query, CancelToken *cancel,
+                        const std::function<void(std::int64_t)> &progress) -> Result<QString> {
+                  auto ws = Workspace::open(workspace);
+                  if (!ws)
+                      return std::unexpected(ws.error());
+                  const DriverContext context = ws->driverContext();
+                  const DestinationDriver *driver = findDestinationDriver(sheets.kind);
+                  if (!driver)
+                      return fail(ErrorKind::Invalid, "Unknown destination type " + sheets.kind);
+                  auto settings =
+                      resolveSecretSettings(driver->info, sheets.settings, *context.secretStore());
+                  if (!settings)
+                      return std::unexpected(settings.error());
+                  auto config = googleSheetsConfig(*settings, context);
+                  if (!config)
+                      return std::unexpected(config.error());
+                  auto stream = source.open(query);
+                  if (!stream)
+                      return std::unexpected(stream.error());
+                  auto result = exportToGoogleSheets(**stream, *config, options, cancel, progress);
+                  if (!result)
+                      return std::unexpected(result.error());
+                  return ModelEditor::tr("Exported %1 rows to the tab “%2” of %3")
+                      .arg(number(result->rows), QString::fromStdString(result->tab),
+                           QString::fromStdString(result->url));
+              });
+}
+
+void ModelEditor::runExport(const QString &title, const QString &label, ExportJob job)
+{
     if (m_exportCancel)
         return;
     const ConnectionDef *c = currentConnection();
@@ -641,9 +767,8 @@ void ModelEditor::exportToFile(const QString &path)
     m_exportCancel = cancel;
     auto rows = std::make_shared<std::atomic<std::int64_t>>(0);
 
-    auto *dialog =
-        new QProgressDialog(tr("Exporting rows to %1…").arg(path), tr("Cancel"), 0, 0, this);
-    dialog->setWindowTitle(tr("Export to CSV"));
+    auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, 0, this);
+    dialog->setWindowTitle(title);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(300);
     if (auto total = m_preview->totalRows(); total && *total > 0 && *total < INT_MAX)
@@ -661,17 +786,15 @@ void ModelEditor::exportToFile(const QString &path)
 
     auto factory = factoryFor(*c, m_workspacePath);
     const SourceQuery query{m.sql, m.table, std::nullopt};
-    const std::filesystem::path target = path.toStdString();
     runThenCallback(
         this,
-        [factory, query, target, cancel, rows]() -> Result<std::int64_t> {
+        [factory, query, cancel, rows, job = std::move(job)]() -> Result<QString> {
             auto source = factory();
             if (!source)
                 return std::unexpected(source.error());
-            return exportToCsv(**source, query, target, CsvWriteOptions{}, cancel.get(),
-                               [rows](std::int64_t n) { rows->store(n); });
+            return job(**source, query, cancel.get(), [rows](std::int64_t n) { rows->store(n); });
         },
-        [this, dialog, path, cancel](Result<std::int64_t> result) {
+        [this, dialog, cancel](Result<QString> result) {
             if (m_exportCancel == cancel)
                 m_exportCancel.reset();
             dialog->reset();
@@ -682,7 +805,7 @@ void ModelEditor::exportToFile(const QString &path)
                 emit exportFinished(false);
                 return;
             }
-            emit statusMessage(tr("Exported %1 rows to %2.").arg(number(*result), path));
+            emit statusMessage(*result);
             emit exportFinished(true);
         });
 }

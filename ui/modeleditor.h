@@ -7,8 +7,10 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
+class QAction;
 class QButtonGroup;
 class QComboBox;
 class QLabel;
@@ -21,6 +23,8 @@ class QTableView;
 namespace sluice {
 
 class CancelToken;
+class Source;
+struct SourceQuery;
 class PreviewModel;
 class SchemaTree;
 class SqlEditor;
@@ -64,6 +68,10 @@ public slots:
     // Asks for a file name, then exports.
     void exportCsv();
     void exportToFile(const QString &path);
+    // Asks for a Google Sheets connection, spreadsheet and tab, then exports.
+    void exportSheets();
+    // An empty spreadsheet creates a new one; the tab is created or its values replaced.
+    void exportToSheets(std::int64_t connectionId, const QString &spreadsheet, const QString &tab);
     void save();
 
 signals:
@@ -92,6 +100,11 @@ private:
     quint64 m_schemaGeneration = 0;
     std::shared_ptr<CancelToken> m_keyCancel;
     std::shared_ptr<CancelToken> m_exportCancel;
+    std::vector<ConnectionDef> m_sheetsConnections; // where Export… can send rows
+    // Reads the model's rows from the source and writes them somewhere; the message says where.
+    using ExportJob = std::function<Result<QString>(Source &, const SourceQuery &, CancelToken *,
+                                                    const std::function<void(std::int64_t)> &)>;
+    void runExport(const QString &title, const QString &label, ExportJob job);
     bool m_saving = false;
 
     QLineEdit *m_name;
@@ -110,6 +123,7 @@ private:
     QPushButton *m_runButton;
     QLabel *m_header;
     QPushButton *m_exportButton;
+    QAction *m_exportSheetsAction;
     QTableView *m_results;
     PreviewModel *m_preview;
     QComboBox *m_keyCombo;

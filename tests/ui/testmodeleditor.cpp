@@ -6,8 +6,10 @@
 #include "demo/demoworkspace.h"
 #include "modeleditor.h"
 #include "modelspage.h"
+#include "oauthemulator.h"
 #include "previewmodel.h"
 #include "schematree.h"
+#include "sheetsemulator.h"
 #include "sources/sqlitesource.h"
 #include "sqleditor.h"
 #include "sqlhighlighter.h"
@@ -15,6 +17,7 @@
 #include "workspace/workspace.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
@@ -286,6 +289,96 @@ private slots:
         QCOMPARE(done.first().at(0).toBool(), false);
         QVERIFY(editor->messageText().contains("nope"));
         QCOMPARE(test::readFile(path.toStdString()), expected);
+    }
+
+    // Export… to Google Sheets: offered once a Google Sheets connection exists; a new
+    // spreadsheet, then a new tab in it, hold the model's rows (the Sheets and OAuth emulators
+    // stand in for Google).
+    void exportsToGoogleSheets()
+    {
+        using sluice::emu::EmulatorServer;
+        using sluice::emu::OAuthEmulator;
+        using sluice::emu::SheetsEmulator;
+        qputenv("no_proxy", "127.0.0.1,localhost");
+        EmulatorServer oauth(std::make_unique<OAuthEmulator>());
+        auto emulator = std::make_unique<SheetsEmulator>();
+        emulator->setTokenValidator([&oauth](const std::string &token) {
+            return oauth.inspect<OAuthEmulator>(
+                       [&](OAuthEmulator &e) { return e.isValidAccessToken(token); })
+                       ? std::string(OAuthEmulator::kServiceAccount)
+                       : std::string();
+        });
+        EmulatorServer sheets(std::move(emulator));
+        const std::string reports = sheets.inspect<SheetsEmulator>([](SheetsEmulator &e) {
+            return e.addSpreadsheet("Reports", OAuthEmulator::kServiceAccount);
+        });
+        const std::filesystem::path key = m_dir.filePath("google-key.json").toStdString();
+        test::writeFile(key, oauth.inspect<OAuthEmulator>([&](OAuthEmulator &e) {
+            return e.serviceAccountKeyFile(oauth.baseUrl() + "/token");
+        }));
+
+        auto editor = makeEditor();
+        QVERIFY(editor);
+        auto *action = editor->findChild<QAction *>("exportSheetsAction");
+        QVERIFY(action);
+        QVERIFY(!action->isEnabled()); // no Google Sheets connection yet
+
+        std::int64_t connectionId = 0;
+        {
+            auto ws = Workspace::open(m_workspace.toStdString()).value();
+            ConnectionDef google;
+            google.name = "Google (emulator)";
+            google.role = ConnectionRole::Destination;
+            google.kind = "google_sheets";
+            google.settings = {{"key_file", key.string()},
+                               {"spreadsheet_id", reports},
+                               {"base_url", sheets.baseUrl()}};
+            auto saved = ws.saveConnection(google);
+            QVERIFY2(saved, saved ? "" : saved.error().message.c_str());
+            connectionId = *saved;
+        }
+        editor = makeEditor();
+        QVERIFY(editor);
+        action = editor->findChild<QAction *>("exportSheetsAction");
+        QVERIFY(action->isEnabled());
+
+        editor->nameEdit()->setText("Accounts");
+        editor->sqlEditor()->setPlainText(
+            "SELECT account_id, name, plan FROM accounts ORDER BY account_id LIMIT 4");
+        QSignalSpy done(editor.get(), &ModelEditor::exportFinished);
+        QSignalSpy status(editor.get(), &ModelEditor::statusMessage);
+        editor->exportToSheets(connectionId, QString(), "Accounts");
+        QVERIFY(done.wait(15000));
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(editor->messageText()));
+        QVERIFY(status.last().at(0).toString().contains("Exported 4 rows"));
+        auto ids =
+            sheets.inspect<SheetsEmulator>([](SheetsEmulator &e) { return e.spreadsheetIds(); });
+        QCOMPARE(ids.size(), std::size_t(2)); // the connection's, and the new one
+        std::erase(ids, reports);
+        auto values = sheets.inspect<SheetsEmulator>(
+            [&](SheetsEmulator &e) { return e.values(ids[0], "Accounts"); });
+        QCOMPARE(values.size(), std::size_t(5)); // header + 4 rows
+        QCOMPARE(values[0][1], nlohmann::json("name"));
+
+        // A new tab in the connection's spreadsheet.
+        done.clear();
+        editor->exportToSheets(connectionId, QString::fromStdString(reports), "Plans");
+        QVERIFY(done.wait(15000));
+        QVERIFY2(done.first().at(0).toBool(), qPrintable(editor->messageText()));
+        values = sheets.inspect<SheetsEmulator>(
+            [&](SheetsEmulator &e) { return e.values(reports, "Plans"); });
+        QCOMPARE(values.size(), std::size_t(5));
+
+        // Bad SQL: a plain error, nothing new in Google Sheets.
+        editor->sqlEditor()->setPlainText("SELECT nope FROM accounts");
+        done.clear();
+        editor->exportToSheets(connectionId, QString::fromStdString(ids[0]), "Broken");
+        QVERIFY(done.wait(15000));
+        QCOMPARE(done.first().at(0).toBool(), false);
+        QVERIFY(editor->messageText().contains("nope"));
+
+        auto ws = Workspace::open(m_workspace.toStdString()).value();
+        QVERIFY(ws.removeConnection(connectionId).has_value());
     }
 
     void saveStoresTheModelAndShowsValidationErrors()
