@@ -1,6 +1,6 @@
 #include "destinations/googlesheetsapi.h"
 
-#include "destinations/hubspotapi.h" // appendJsonString
+#include "util/jsontext.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,6 +1,6 @@
 #include "destinations/googlesheetswriter.h"
 
-#include "destinations/hubspotapi.h" // appendJsonString
+#include "util/jsontext.h"
 
 #include <algorithm>
 #include <chrono>

@@ -82,8 +82,5 @@ private:
 
 // The object type as it goes into a URL path ("contacts", "2-1234567").
 std::string hubSpotObjectPath(const std::string &objectType);
-// Appends text as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD so one
-// bad byte in the source cannot make HubSpot refuse a whole request.
-void appendJsonString(std::string &out, std::string_view text);
 
 } // namespace sluice

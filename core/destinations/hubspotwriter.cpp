@@ -1,5 +1,6 @@
 #include "destinations/hubspotwriter.h"
 
+#include "util/jsontext.h"
 #include <algorithm>
 #include <charconv>
 #include <unordered_map>

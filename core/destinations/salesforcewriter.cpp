@@ -3,6 +3,7 @@
 #include "csv/csvwriter.h"
 #include "destinations/salesforcebulk.h"
 #include "net/httptext.h"
+#include "util/jsontext.h"
 
 #include <algorithm>
 #include <charconv>
@@ -209,41 +210,6 @@ void sanitizeUtf8(std::string &s)
         }
     }
     s.swap(out);
-}
-
-void appendJsonString(std::string &out, std::string_view text)
-{
-    static const char *const kHex = "0123456789abcdef";
-    out += '"';
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += kHex[c >> 4];
-                out += kHex[c & 0xf];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
 }
 
 std::string_view trimmed(std::string_view s)

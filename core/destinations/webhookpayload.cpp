@@ -1,7 +1,7 @@
 #include "destinations/webhookpayload.h"
 
-#include "destinations/hubspotapi.h" // appendJsonString
 #include "net/jwt.h"
+#include "util/jsontext.h"
 
 #include <openssl/evp.h>
 
