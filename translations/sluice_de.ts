@@ -63,6 +63,14 @@
         <source>Click to select and edit its transforms; Delete removes it.</source>
         <translation>Klicken, um sie auszuwählen und ihre Umwandlungen zu bearbeiten; Entf entfernt sie.</translation>
     </message>
+    <message>
+        <source>Field “%1” (%2)</source>
+        <translation>Feld „%1“ (%2)</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
 </context>
 <context>
     <name>RunDisplay</name>

@@ -260,7 +260,7 @@ std::vector<FieldRow> MappingDocument::fieldRows() const
         if (f.readOnly && !fedByMapping(f.name))
             continue; // nothing can be written there: not worth a row
         shown.insert(f.name);
-        rows.push_back({f.name, f.type, f.required, f.key, f.readOnly, false, false});
+        rows.push_back({f.name, f.type, f.required, f.key, f.readOnly, false, false, f.label});
     }
     for (const auto &l : m_mapping.fields) {
         if (shown.insert(l.field).second)
@@ -474,6 +474,7 @@ int MappingDocument::suggest()
         f.name = r.name;
         f.type = r.type;
         f.readOnly = r.readOnly;
+        f.label = r.label;
         targets.push_back(f);
     }
     std::vector<SuggestedLink> out;

@@ -43,6 +43,7 @@ struct FieldRow
     bool readOnly = false;      // shown only because the mapping feeds it (a problem)
     bool missing = false;       // mapped, but the destination does not have it
     bool suggestedOnly = false; // open fields: exists only as an auto-map suggestion
+    std::string label;          // the destination's own name for it, when it has one
 };
 
 class MappingDocument : public QObject

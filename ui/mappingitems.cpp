@@ -1,5 +1,6 @@
 #include "mappingitems.h"
 
+#include "mapping/automap.h"
 #include "mappingscene.h"
 
 #include <QCursor>
@@ -185,7 +186,8 @@ FieldItem::FieldItem(const FieldRow &row, const QString &problem) : m_row(row), 
 {
     setZValue(1);
     QStringList tips;
-    tips << QObject::tr("Field “%1”").arg(q(row.name));
+    tips << (row.label.empty() ? QObject::tr("Field “%1”").arg(q(row.name))
+                               : QObject::tr("Field “%1” (%2)").arg(q(row.label), q(row.name)));
     if (row.type != ColumnType::Unknown)
         tips << QObject::tr("Expects %1.").arg(MappingDocument::typeInWords(row.type));
     if (row.required)
@@ -259,8 +261,14 @@ void FieldItem::paint(QPainter *p, const QStyleOptionGraphicsItem *, QWidget *)
         p->drawPixmap(QRectF(x - side, r.center().y() - side / 2, side, side), w, QRectF(w.rect()));
         x -= side + 6;
     }
-    const QString label =
-        m_row.missing ? QObject::tr("missing: %1").arg(q(m_row.name)) : q(m_row.name);
+    // Business users know a field by the label the vendor's screens show; the API name follows.
+    // When they differ only in case or separators ("Email", "email") the label says it all.
+    QString name = q(m_row.name);
+    if (!m_row.label.empty())
+        name = normalizeName(m_row.label) == normalizeName(m_row.name)
+                   ? q(m_row.label)
+                   : QObject::tr("%1 · %2").arg(q(m_row.label), q(m_row.name));
+    const QString label = m_row.missing ? QObject::tr("missing: %1").arg(name) : name;
     p->setPen(pal.color(QPalette::Text));
     const QRectF nameRect(text.left(), r.top(), std::max<qreal>(0, x - text.left()), r.height());
     p->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,

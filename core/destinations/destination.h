@@ -44,6 +44,7 @@ struct FieldInfo
     bool required = false;
     bool key = false; // unique: can identify a record (candidate for the key match)
     bool readOnly = false;
+    std::string label; // what the vendor's own screens call it ("First Name"), when it differs
 };
 
 struct ObjectInfo

@@ -133,6 +133,8 @@ Result<std::vector<FieldInfo>> HubSpotDestination::fields(const std::string &obj
             continue;
         FieldInfo f;
         f.name = p.name;
+        if (p.label != p.name)
+            f.label = p.label;
         f.type = columnType(p);
         f.readOnly = p.readOnly;
         // Contacts are found by email although HubSpot does not flag it unique.

@@ -197,6 +197,8 @@ Result<std::vector<FieldInfo>> SalesforceDestination::fields(const std::string &
             continue;
         FieldInfo info;
         info.name = f.name;
+        if (f.label != f.name)
+            info.label = f.label;
         info.type = columnType(f.type);
         info.readOnly = !f.createable && !f.updateable;
         info.required = !f.nillable && f.createable && !f.defaultedOnCreate;

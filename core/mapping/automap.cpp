@@ -87,7 +87,7 @@ std::vector<MappingSuggestion> autoMap(const std::vector<Column> &columns,
         }
     }
 
-    // Pass 2: names equal once case and separators are ignored.
+    // Pass 2: names equal once case and separators are ignored; a field's label counts too.
     std::vector<std::string> normalizedColumns;
     normalizedColumns.reserve(columns.size());
     for (const auto &col : columns)
@@ -95,16 +95,19 @@ std::vector<MappingSuggestion> autoMap(const std::vector<Column> &columns,
     for (std::size_t f = 0; f < open.size(); ++f) {
         if (chosen[f])
             continue;
-        const std::string key = normalizeName(open[f]->name);
-        if (key.empty()) // "_" or "-" alone says nothing about what the field holds
-            continue;
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            if (!columnTaken[c] && normalizedColumns[c] == key) {
-                columnTaken[c] = true;
-                chosen[f] =
-                    MappingSuggestion{columns[c].name, open[f]->name, MatchKind::Normalized};
-                break;
+        for (const std::string *name : {&open[f]->name, &open[f]->label}) {
+            const std::string key = normalizeName(*name);
+            if (key.empty()) // "_" or "-" alone says nothing about what the field holds
+                continue;
+            for (std::size_t c = 0; c < columns.size() && !chosen[f]; ++c) {
+                if (!columnTaken[c] && normalizedColumns[c] == key) {
+                    columnTaken[c] = true;
+                    chosen[f] =
+                        MappingSuggestion{columns[c].name, open[f]->name, MatchKind::Normalized};
+                }
             }
+            if (chosen[f])
+                break;
         }
     }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Auto-map: proposes links from model columns to destination fields by name. Exact names
-// first, then names equal once case, underscores, dashes, dots and spaces are ignored. It never
+// first, then names (or the fields' labels, e.g. HubSpot's "Company Name") equal once case,
+// underscores, dashes, dots and spaces are ignored. It never
 // touches a field the existing mapping already feeds, nor uses a column twice.
 
 #include "destinations/destination.h"

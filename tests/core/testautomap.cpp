@@ -64,6 +64,7 @@ private slots:
     void readOnlyFieldsSkipped();
     void duplicateFieldOfferedOnce();
     void separatorOnlyNamesDoNotMatch();
+    void labelsMatchToo();
     void noMatches();
     void openFieldsMatchThemselves();
     void deterministic();
@@ -121,6 +122,20 @@ void TestAutoMap::separatorsIgnored()
                      fields({"First Name", "LastName", "EMail", "ZIP_CODE"}), {});
     QCOMPARE(describe(s), QString("first_name>First Name~, last-name>LastName~, e.mail>EMail~, "
                                   "zip code>ZIP_CODE~"));
+}
+
+// A CRM field is known by its label as well: HubSpot's "company" is "Company Name".
+void TestAutoMap::labelsMatchToo()
+{
+    std::vector<FieldInfo> f = fields({"company", "jobtitle", "email"});
+    f[0].label = "Company Name";
+    f[1].label = "Job Title";
+    auto s = autoMap(cols({"company_name", "job_title", "email", "title"}), f, {});
+    QCOMPARE(describe(s), QString("company_name>company~, job_title>jobtitle~, email>email="));
+    // The name still wins over another field's label.
+    std::vector<FieldInfo> g = fields({"name", "fullname"});
+    g[1].label = "Name";
+    QCOMPARE(describe(autoMap(cols({"name"}), g, {})), QString("name>name="));
 }
 
 void TestAutoMap::exactBeatsNormalizedAcrossFields()

@@ -195,6 +195,7 @@ private Q_SLOTS:
         QVERIFY(field(*contacts, "email")->key); // not flagged unique, but contacts' id property
         QVERIFY(field(*contacts, "customer_id")->key);
         QVERIFY(!field(*contacts, "firstname")->key);
+        QCOMPARE(field(*contacts, "firstname")->label, std::string("First Name")); // for the canvas
         QVERIFY(field(*contacts, "hs_object_id")->readOnly);
         QVERIFY(!field(*contacts, "hs_object_id")->key);
         QVERIFY(field(*contacts, "num_notes")->readOnly); // calculated
