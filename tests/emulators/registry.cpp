@@ -24,12 +24,9 @@ struct Entry
 
 // One line per vendor emulator.
 constexpr Entry kEmulators[] = {
-    {"echo", &make<EchoEmulator>},
-    {"hubspot", &make<HubSpotEmulator>},
-    {"oauth", &make<OAuthEmulator>},
-    {"salesforce", &make<SalesforceEmulator>},
-    {"sheets", &make<SheetsEmulator>},
-    {"webhook", &make<WebhookEmulator>},
+    {"echo", &make<EchoEmulator>},     {"hubspot", &make<HubSpotEmulator>},
+    {"oauth", &make<OAuthEmulator>},   {"salesforce", &make<SalesforceEmulator>},
+    {"sheets", &make<SheetsEmulator>}, {"webhook", &make<WebhookEmulator>},
 };
 
 } // namespace
