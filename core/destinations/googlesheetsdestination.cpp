@@ -216,30 +216,13 @@ bool GoogleSheetsDestination::recordsLost(const std::string &object)
 
 Result<std::unique_ptr<Writer>> GoogleSheetsDestination::openWriter(const WriteSpec &spec)
 {
-    std::weak_ptr<Totals> totals = m_totals;
     // The run's log gets the request lines too, and its Stop interrupts requests in flight.
     GoogleSheetsConfig config = m_config;
-    if (spec.log)
-        config.log = [own = m_config.log, run = spec.log](const std::string &line) {
-            if (own)
-                own(line);
-            run(line);
-        };
+    config.log = net::teeLog(m_config.log, spec.log);
     auto api = std::make_unique<GoogleSheetsApi>(std::move(config));
     api->setCancel(spec.cancel);
     auto writer =
-        GoogleSheetsWriter::open(std::move(api), spec, [totals](const net::ClientStats &s) {
-            auto t = totals.lock();
-            if (!t)
-                return;
-            std::lock_guard lock(t->mutex);
-            t->stats.requests += s.requests;
-            t->stats.retries += s.retries;
-            t->stats.rateLimitWaits += s.rateLimitWaits;
-            t->stats.networkErrors += s.networkErrors;
-            t->stats.connectionsOpened += s.connectionsOpened;
-            t->stats.waited += s.waited;
-        });
+        GoogleSheetsWriter::open(std::move(api), spec, net::ClientTotals::adder(m_totals));
     if (!writer)
         return std::unexpected(writer.error());
     return std::unique_ptr<Writer>(std::move(*writer));
@@ -247,8 +230,7 @@ Result<std::unique_ptr<Writer>> GoogleSheetsDestination::openWriter(const WriteS
 
 net::ClientStats GoogleSheetsDestination::httpStats() const
 {
-    std::lock_guard lock(m_totals->mutex);
-    return m_totals->stats;
+    return m_totals->get();
 }
 
 DriverInfo googleSheetsDestinationDriverInfo()

@@ -7,6 +7,7 @@
 #include "data/driverinfo.h"
 #include "destinations/destination.h"
 #include "destinations/googlesheetsapi.h"
+#include "net/clienttotals.h"
 
 #include <memory>
 #include <mutex>
@@ -43,12 +44,7 @@ public:
 private:
     GoogleSheetsConfig m_config;
     std::unique_ptr<GoogleSheetsApi> m_api; // for objects() and fields(); writers get their own
-    struct Totals
-    {
-        std::mutex mutex;
-        net::ClientStats stats;
-    };
-    std::shared_ptr<Totals> m_totals = std::make_shared<Totals>();
+    std::shared_ptr<net::ClientTotals> m_totals = std::make_shared<net::ClientTotals>();
 };
 
 } // namespace sluice

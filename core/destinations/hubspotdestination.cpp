@@ -146,33 +146,15 @@ Result<std::vector<FieldInfo>> HubSpotDestination::fields(const std::string &obj
 
 Result<std::unique_ptr<Writer>> HubSpotDestination::openWriter(const WriteSpec &spec)
 {
-    std::weak_ptr<Totals> totals = m_totals;
     HubSpotConfig config = m_config;
-    if (spec.log) // the run log gets the request lines too
-        config.log = [own = m_config.log, run = spec.log](const std::string &line) {
-            if (own)
-                own(line);
-            run(line);
-        };
+    config.log = net::teeLog(m_config.log, spec.log);
     return HubSpotWriter::open(std::make_unique<HubSpotApi>(std::move(config)), spec,
-                               [totals](const net::ClientStats &s) {
-                                   auto t = totals.lock();
-                                   if (!t)
-                                       return;
-                                   std::lock_guard lock(t->mutex);
-                                   t->stats.requests += s.requests;
-                                   t->stats.retries += s.retries;
-                                   t->stats.rateLimitWaits += s.rateLimitWaits;
-                                   t->stats.networkErrors += s.networkErrors;
-                                   t->stats.connectionsOpened += s.connectionsOpened;
-                                   t->stats.waited += s.waited;
-                               });
+                               net::ClientTotals::adder(m_totals));
 }
 
 net::ClientStats HubSpotDestination::httpStats() const
 {
-    std::lock_guard lock(m_totals->mutex);
-    return m_totals->stats;
+    return m_totals->get();
 }
 
 DriverInfo hubSpotDestinationDriverInfo()

@@ -210,36 +210,18 @@ Result<std::vector<FieldInfo>> SalesforceDestination::fields(const std::string &
 
 Result<std::unique_ptr<Writer>> SalesforceDestination::openWriter(const WriteSpec &spec)
 {
-    std::weak_ptr<Totals> totals = m_totals;
     // The run's Stop and log reach the writer through the spec; setCancelToken() is for the
     // destination's own calls (objects, fields).
     SalesforceConfig config = m_config;
-    if (spec.log)
-        config.log = [own = m_config.log, run = spec.log](const std::string &line) {
-            if (own)
-                own(line);
-            run(line);
-        };
+    config.log = net::teeLog(m_config.log, spec.log);
     return SalesforceWriter::open(std::make_unique<SalesforceApi>(std::move(config)), spec,
                                   spec.cancel ? spec.cancel : m_cancel,
-                                  [totals](const net::ClientStats &s) {
-                                      auto t = totals.lock();
-                                      if (!t)
-                                          return;
-                                      std::lock_guard lock(t->mutex);
-                                      t->stats.requests += s.requests;
-                                      t->stats.retries += s.retries;
-                                      t->stats.rateLimitWaits += s.rateLimitWaits;
-                                      t->stats.networkErrors += s.networkErrors;
-                                      t->stats.connectionsOpened += s.connectionsOpened;
-                                      t->stats.waited += s.waited;
-                                  });
+                                  net::ClientTotals::adder(m_totals));
 }
 
 net::ClientStats SalesforceDestination::httpStats() const
 {
-    std::lock_guard lock(m_totals->mutex);
-    return m_totals->stats;
+    return m_totals->get();
 }
 
 DriverInfo salesforceDestinationDriverInfo()

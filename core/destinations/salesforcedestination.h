@@ -8,6 +8,7 @@
 #include "data/driverinfo.h"
 #include "destinations/destination.h"
 #include "destinations/salesforceapi.h"
+#include "net/clienttotals.h"
 
 #include <memory>
 #include <mutex>
@@ -51,12 +52,7 @@ private:
     SalesforceConfig m_config;
     std::unique_ptr<SalesforceApi> m_api; // for objects() and fields(); writers get their own
     CancelToken *m_cancel = nullptr;
-    struct Totals
-    {
-        std::mutex mutex;
-        net::ClientStats stats;
-    };
-    std::shared_ptr<Totals> m_totals = std::make_shared<Totals>();
+    std::shared_ptr<net::ClientTotals> m_totals = std::make_shared<net::ClientTotals>();
 };
 
 } // namespace sluice

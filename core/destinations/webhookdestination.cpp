@@ -194,25 +194,12 @@ Result<std::unique_ptr<Writer>> WebhookDestination::openWriter(const WriteSpec &
     if (spec.object != kObject)
         return fail(ErrorKind::Invalid, "A webhook has one object, \"events\", not \"" +
                                             spec.object + "\". Choose \"events\" for this sync.");
-    std::weak_ptr<Totals> totals = m_totals;
-    return WebhookWriter::open(m_config, spec, [totals](const net::ClientStats &s) {
-        auto t = totals.lock();
-        if (!t)
-            return;
-        std::lock_guard lock(t->mutex);
-        t->stats.requests += s.requests;
-        t->stats.retries += s.retries;
-        t->stats.rateLimitWaits += s.rateLimitWaits;
-        t->stats.networkErrors += s.networkErrors;
-        t->stats.connectionsOpened += s.connectionsOpened;
-        t->stats.waited += s.waited;
-    });
+    return WebhookWriter::open(m_config, spec, net::ClientTotals::adder(m_totals));
 }
 
 net::ClientStats WebhookDestination::httpStats() const
 {
-    std::lock_guard lock(m_totals->mutex);
-    return m_totals->stats;
+    return m_totals->get();
 }
 
 DriverInfo webhookDestinationDriverInfo()

@@ -7,6 +7,7 @@
 #include "data/driverinfo.h"
 #include "destinations/destination.h"
 #include "destinations/webhookwriter.h"
+#include "net/clienttotals.h"
 
 #include <memory>
 #include <mutex>
@@ -40,12 +41,7 @@ public:
 
 private:
     WebhookConfig m_config;
-    struct Totals
-    {
-        std::mutex mutex;
-        net::ClientStats stats;
-    };
-    std::shared_ptr<Totals> m_totals = std::make_shared<Totals>();
+    std::shared_ptr<net::ClientTotals> m_totals = std::make_shared<net::ClientTotals>();
 };
 
 } // namespace sluice
